@@ -1,0 +1,273 @@
+"""Document context shared by the extractors: sentences, mentions, quotes, discourse.
+
+One pass builds, for a Document:
+
+* sentences (spaCy sentencizer, also split at line breaks so headlines and
+  section headers stand alone), each with its paragraph index;
+* entity mentions: KB actors, places, people not in the KB (title or
+  speech-verb context), and anaphors ("the group", "it", "he") resolved to the
+  last salient compatible entity;
+* date mentions resolved against the publication date, with "the following
+  day" anchored to the last explicit date before it;
+* quote spans (curly and straight quotes).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from tightrope.extract.cues import get_cues
+from tightrope.extract.dates import DateMention, find_dates
+from tightrope.extract.nlp import get_nlp
+from tightrope.models import DateValue, Document, Place
+from tightrope.resolve.actors import ActorKB, find_actors
+from tightrope.resolve.places import Gazetteer, find_places
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    text: str
+    kind: str  # actor|person|place|anaphor
+    name: str  # canonical display name (or the surface for unknown people)
+    actor_id: str | None = None
+    actor_type: str | None = None
+    country: str | None = None  # ISO2 of the actor's / place's country
+    place: Place | None = None
+    method: str = "kb"
+
+
+@dataclass
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+    para: int
+    is_header: bool = False
+    mentions: list[Mention] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    places: list[Mention] = field(default_factory=list)
+    subject: Mention | None = None
+
+
+@dataclass
+class Person:
+    name: str
+    actor_id: str | None
+    role: str | None = None
+    org: str | None = None  # canonical org name
+    org_id: str | None = None
+
+
+@dataclass
+class DocContext:
+    doc: Document
+    sentences: list[Sentence]
+    quotes: list[tuple[int, int]]  # spans including the quote marks
+    people: dict[str, Person]  # key: folded full name
+    surnames: dict[str, str]  # folded surname -> folded full name
+    kb: ActorKB
+    gaz: Gazetteer
+    country: str | None  # ISO2 of the story's main country
+
+    def in_quote(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.quotes, (pos, 10**12)) - 1
+        return i >= 0 and self.quotes[i][0] <= pos < self.quotes[i][1]
+
+    def person(self, name: str) -> Person | None:
+        key = fold(name)
+        if key in self.people:
+            return self.people[key]
+        full = self.surnames.get(key)
+        return self.people.get(full) if full else None
+
+
+def fold(s: str) -> str:
+    s = re.sub(r"[\u2018\u2019'`\u02bc]", "", s.lower())
+    return " ".join(re.sub(r"[-\u2010-\u2015]", " ", s).split())
+
+
+# A person-name token: capitalised word, or particle + hyphen + capitalised ("al-Darb", "Al-Jazaeri").
+_NAME_TOKEN = r"(?:(?:[Aa]l|[Ee]l|[Aa]bu|[Bb]in|[Ii]bn|[Aa]bd)[-\u2010][A-Z][\w'\u2019]+|[A-Z][a-z]+(?:['\u2019][a-z]+)?(?:-[A-Z][a-z]+)?)"
+_PARTICLE = r"(?:al|el|bin|ibn|abu|bint|de|van|von|da)"
+_NAME = re.compile(rf"{_NAME_TOKEN}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_TOKEN}){{1,3}}")
+_QUOTE_PAIRS = re.compile(r"\u201c[^\u201c\u201d]{1,3000}?\u201d|\"[^\"\n]{1,3000}?\"|\u201c[^\u201c\u201d\"\n]{1,3000}?\"|\"[^\"\u201c\u201d\n]{1,3000}?\u201d")
+
+
+@lru_cache(maxsize=1)
+def _nonname_words() -> frozenset[str]:
+    cues = get_cues()
+    words = {"the", "a", "an", "in", "on", "at", "of", "and", "but", "however", "moreover", "notably", "despite",
+             "while", "since", "after", "before", "during", "for", "with", "as", "this", "that", "these", "those",
+             "israeli", "iraqi", "american", "iranian", "arab", "islamic", "western", "us", "un", "his", "her",
+             "their", "its", "our", "when", "if", "although", "whatever", "such", "following", "last", "initially",
+             "currently", "analysts", "observers", "political", "security", "military", "prime", "foreign",
+             "president", "minister", "national", "shiite", "sunni", "monday", "tuesday", "wednesday", "thursday",
+             "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july",
+             "august", "september", "october", "november", "december", "resistance", "axis", "popular"}
+    words.update(t.lower() for t in cues.raw["person_titles"])
+    return frozenset(words)
+
+
+def find_quotes(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _QUOTE_PAIRS.finditer(text)]
+
+
+def _sentences(doc: Document) -> list[Sentence]:
+    sdoc = get_nlp()(doc.text)
+    out: list[Sentence] = []
+    para = 0
+    text = doc.text
+    for sent in sdoc.sents:
+        # Split each spaCy sentence at line breaks: headlines have no full stop.
+        pieces = []
+        s0 = sent.start_char
+        for m in re.finditer(r"\n+", text[sent.start_char:sent.end_char]):
+            pieces.append((s0, sent.start_char + m.start(), True))
+            s0 = sent.start_char + m.end()
+        pieces.append((s0, sent.end_char, False))
+        for a, b, ends_line in pieces:
+            seg = text[a:b]
+            lead = len(seg) - len(seg.lstrip())
+            a, b = a + lead, a + len(seg.rstrip())
+            if b <= a:
+                if ends_line:
+                    para += 1
+                continue
+            body = text[a:b]
+            line_start = a == 0 or text[a - 1] == "\n"
+            line_end = b == len(text) or text[b] == "\n"
+            # Headlines and section headers: a whole short line without closing punctuation.
+            header = (not out and line_end) or (
+                line_start and line_end and not re.search(r"[.!?\"\u201d]$", body) and len(body.split()) <= 15
+            )
+            out.append(Sentence(len(out), a, b, body, para, is_header=header))
+            if ends_line:
+                para += 1
+    # Recount paragraphs by line breaks between sentences (robust to spaCy's grouping).
+    para = 0
+    for i, s in enumerate(out):
+        if i and "\n" in text[out[i - 1].end:s.start]:
+            para += 1
+        s.para = para
+    return out
+
+
+def _country_of_story(mentions: list[Mention], places: list[Mention]) -> str | None:
+    counts: dict[str, int] = {}
+    for m in places + mentions:
+        if m.country:
+            counts[m.country] = counts.get(m.country, 0) + 1
+    return max(counts, key=lambda k: counts[k]) if counts else None
+
+
+def _find_people(text: str, taken: list[tuple[int, int]], kb: ActorKB) -> list[tuple[int, int, str]]:
+    """Names of people not in the KB: a capitalised name with a title before it,
+    an apposition or a speech verb after it."""
+    cues = get_cues()
+    nonname = _nonname_words()
+    out = []
+    for m in _NAME.finditer(text):
+        a, b = m.start(), m.end()
+        words = m.group(0).split()
+        # Trim leading words that are not names ("Notably Salam ...", "Israeli Foreign ...").
+        while words and words[0].lower().strip("'\u2019") in nonname:
+            a = text.index(words[1], a + len(words[0])) if len(words) > 1 else b
+            words = words[1:]
+        if len(words) < 2:
+            continue
+        if any(s < b and a < e for s, e in taken):
+            continue
+        before = text[max(0, a - 40):a]
+        after = text[b:b + 40]
+        titled = bool(re.search(rf"(?:{cues.person_titles.pattern})\s*$", before, re.I))
+        apposed = bool(re.match(r",\s+(?:a|an|the)?\s*(?:\w+\s+){0,3}?(?:" + cues.roles.pattern + ")", after, re.I))
+        speaks = bool(re.match(rf"\s*,?\s*(?:{cues.speech.pattern})", after, re.I))
+        if titled or apposed or speaks:
+            out.append((a, b, text[a:b]))
+    return out
+
+
+def build_context(doc: Document, kb: ActorKB | None = None, gaz: Gazetteer | None = None) -> DocContext:
+    kb = kb or ActorKB.load()
+    gaz = gaz or Gazetteer.load()
+    text = doc.text
+    sentences = _sentences(doc)
+    actor_ms = [
+        Mention(m.start, m.end, m.text, "actor", m.canonical, m.actor_id, m.actor_type,
+                (kb.get(m.actor_id).country if kb.get(m.actor_id) else None), method=m.method)
+        for m in find_actors(text, kb)
+    ]
+    place_ms = [
+        Mention(p.start, p.end, p.text, "place", p.place.name, country=p.place.country_code, place=p.place,
+                method=p.place.method)
+        for p in find_places(text, gaz)
+    ]
+    country = _country_of_story(actor_ms, place_ms)
+    taken = [(m.start, m.end) for m in actor_ms]
+    people: dict[str, Person] = {}
+    surnames: dict[str, str] = {}
+    person_ms = []
+    for a, b, name in _find_people(text, taken, kb):
+        key = fold(name)
+        people.setdefault(key, Person(name=name, actor_id=None))
+        surname = name.split()[-1]
+        surnames.setdefault(fold(surname), key)
+        person_ms.append(Mention(a, b, name, "person", name, method="pattern"))
+    for m in actor_ms:
+        if m.actor_type == "person":
+            key = fold(m.name)
+            people.setdefault(key, Person(name=m.name, actor_id=m.actor_id))
+            surnames.setdefault(fold(m.name.split()[-1]), key)
+    # Later bare surnames of recognised people ("Al-Darb explained").
+    if surnames:
+        sur_re = re.compile(r"(?<![\w-])(" + "|".join(
+            re.escape(people[full].name.split()[-1]) for full in set(surnames.values())) + r")(?![\w-])", re.I)
+        spans = [(m.start, m.end) for m in actor_ms + person_ms]
+        for m in sur_re.finditer(text):
+            if any(s <= m.start() < e for s, e in spans):
+                continue
+            full = people[surnames[fold(m.group(0))]]
+            if full.actor_id:
+                continue  # KB people are already found by their aliases
+            person_ms.append(Mention(m.start(), m.end(), m.group(0), "person", full.name, method="surname"))
+    mentions = sorted(actor_ms + person_ms, key=lambda m: m.start)
+    quotes = find_quotes(text)
+    ctx = DocContext(doc, sentences, quotes, people, surnames, kb, gaz, country)
+    _assign(ctx, mentions, place_ms)
+    from tightrope.extract.discourse import resolve_discourse
+
+    resolve_discourse(ctx)
+    return ctx
+
+
+def _assign(ctx: DocContext, mentions: list[Mention], places: list[Mention]) -> None:
+    starts = [s.start for s in ctx.sentences]
+
+    def sent_of(pos: int) -> Sentence | None:
+        i = bisect.bisect_right(starts, pos) - 1
+        if i >= 0 and pos < ctx.sentences[i].end:
+            return ctx.sentences[i]
+        return None
+
+    for m in mentions:
+        s = sent_of(m.start)
+        if s:
+            s.mentions.append(m)
+    for p in places:
+        s = sent_of(p.start)
+        if s:
+            s.places.append(p)
+    ref = ctx.doc.published
+    last: DateValue | None = None
+    for s in ctx.sentences:
+        found = find_dates(s.text, ref=ref, offset=s.start, anchor=last)
+        s.dates = found
+        explicit = [d for d in found if d.kind != "anchor"] or found
+        if explicit:
+            last = explicit[-1].value

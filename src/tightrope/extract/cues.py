@@ -1,0 +1,95 @@
+"""Cue lexicons from data/cues.yaml, loaded once and compiled to regexes.
+
+Matching is on lower-cased text with word boundaries, longest phrase first,
+so "called for" wins over "called".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import yaml
+
+from tightrope.settings import DATA_DIR
+
+
+def phrase_regex(phrases: list[str]) -> re.Pattern[str]:
+    """One alternation, longest first, matching whole words case-insensitively."""
+    alts = sorted({p.lower() for p in phrases}, key=len, reverse=True)
+    body = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts)
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Cues:
+    raw: dict[str, Any]
+    irrealis: re.Pattern[str]
+    negation: re.Pattern[str]
+    hedges: re.Pattern[str]
+    claim: tuple[tuple[str, re.Pattern[str]], ...]
+    speech: re.Pattern[str]
+    source_phrases: re.Pattern[str]
+    victims: re.Pattern[str]
+    killed: re.Pattern[str]
+    interception: re.Pattern[str]
+    count_nouns: re.Pattern[str]
+    rate_words: re.Pattern[str]
+    person_titles: re.Pattern[str]
+    roles: re.Pattern[str]
+    relation_phrases: re.Pattern[str]
+    weapons: re.Pattern[str]
+    statement_types: tuple[tuple[str, re.Pattern[str]], ...]
+
+    @property
+    def irrealis_window(self) -> int:
+        return int(self.raw.get("irrealis_window", 7))
+
+    @property
+    def negation_window(self) -> int:
+        return int(self.raw.get("negation_window", 4))
+
+    def anaphors(self, kind: str) -> list[str]:
+        return list(self.raw["anaphors"].get(kind, []))
+
+    def role_relation(self, phrase: str) -> str | None:
+        return self.raw["roles"].get(" ".join(phrase.lower().split()))
+
+    def relation_of(self, phrase: str) -> str | None:
+        return self.raw["relation_phrases"].get(" ".join(phrase.lower().split()))
+
+    def rate_unit(self, phrase: str) -> str | None:
+        return self.raw["rate_words"].get(" ".join(phrase.lower().split()))
+
+
+@lru_cache(maxsize=1)
+def get_cues() -> Cues:
+    raw = yaml.safe_load((DATA_DIR / "cues.yaml").read_text(encoding="utf-8"))
+    st = yaml.safe_load((DATA_DIR / "statement_types.yaml").read_text(encoding="utf-8"))
+    return Cues(
+        raw=raw,
+        irrealis=phrase_regex(raw["irrealis"]),
+        negation=phrase_regex(raw["negation"]),
+        hedges=phrase_regex(raw["hedges"]),
+        claim=tuple((k, phrase_regex(v)) for k, v in raw["claim_status"].items()),
+        speech=phrase_regex(raw["speech_verbs"]),
+        source_phrases=phrase_regex(raw["source_phrases"]),
+        victims=phrase_regex(raw["victims"]),
+        killed=phrase_regex(raw["killed_verbs"]),
+        interception=phrase_regex(raw["interception"]),
+        count_nouns=phrase_regex(raw["count_nouns"]),
+        rate_words=phrase_regex(list(raw["rate_words"])),
+        person_titles=phrase_regex(raw["person_titles"]),
+        roles=phrase_regex(list(raw["roles"])),
+        relation_phrases=phrase_regex(list(raw["relation_phrases"])),
+        weapons=phrase_regex(raw["weapons"]),
+        statement_types=tuple((k, phrase_regex(v)) for k, v in st["verbs"].items()),
+    )
+
+
+@lru_cache(maxsize=1)
+def statement_content_cues() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    st = yaml.safe_load((DATA_DIR / "statement_types.yaml").read_text(encoding="utf-8"))
+    return tuple((k, phrase_regex(v)) for k, v in st["content"].items())

@@ -1,0 +1,253 @@
+"""Events: triggers in each sentence, filtered for irrealis/negation, with arguments linked.
+
+For each trigger (extract.classify) in a non-header sentence:
+
+1. drop it if a plan/threat/condition cue or a negation precedes it in its clause;
+2. link actor1 (passive agent "by X", else the nearest mention before it that
+   is not a source, an origin or governed by a preposition; a mention right
+   before a weapon noun, "Iranian missiles", is the attacker), actor2 (the
+   interceptor, the owner of the victims "its soldiers", else the first mention
+   after it), origin ("launched from Iraq"), place, date, weapon, fatalities,
+   outcome, claim status, attribution and hedging;
+3. merge triggers of one sentence that describe the same event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from tightrope.extract import args as A
+from tightrope.extract.classify import TriggerMatch, find_triggers
+from tightrope.extract.context import DocContext, Mention, Sentence
+from tightrope.extract.cues import get_cues
+from tightrope.extract.discourse import ORG_TYPES
+from tightrope.models import DateValue, Event, Provenance
+
+_CLAUSE_BREAK = re.compile(r"[;:]|\bwhile\b|\bbut\b|\bwhereas\b|\bwhich\b", re.I)
+# A verb of planning or speech just before "to <trigger>" makes it irrealis ("plans to strike").
+_REMOTE_SUBS = {None, "Attack"}
+
+
+def _clause_before(s: Sentence, pos: int) -> str:
+    before = s.text[:pos - s.start]
+    parts = _CLAUSE_BREAK.split(before)
+    return parts[-1] if parts else before
+
+
+def is_irrealis(s: Sentence, t: TriggerMatch) -> bool:
+    cues = get_cues()
+    window = _clause_before(s, t.start).split()[-cues.irrealis_window:]
+    return bool(cues.irrealis.search(" ".join(window)))
+
+
+def is_negated(s: Sentence, t: TriggerMatch) -> bool:
+    cues = get_cues()
+    window = _clause_before(s, t.start).split()[-cues.negation_window:]
+    return bool(cues.negation.search(" ".join(window)))
+
+
+def _actor_fields(ctx: DocContext, m: Mention | None) -> tuple[str | None, str | None, str | None]:
+    """(actor name, actor id, associated actor): a state's forces code as the state, ACLED-style."""
+    if m is None:
+        return None, None, None
+    if m.actor_type == "state_force" and m.actor_id:
+        actor = ctx.kb.get(m.actor_id)
+        parent = next((a.object_id for a in (actor.affiliations if actor else ())
+                       if a.relation == "part_of" and ctx.kb.get(a.object_id)
+                       and ctx.kb.get(a.object_id).actor_type == "state"), None)
+        if parent:
+            return ctx.kb.get(parent).name, parent, m.name
+    return m.name, m.actor_id, None
+
+
+def _same(a: Mention | None, b: Mention | None) -> bool:
+    if a is None or b is None:
+        return False
+    return (a.actor_id or a.name) == (b.actor_id or b.name)
+
+
+def _before_weapon(ctx: DocContext, m: Mention) -> bool:
+    follow = ctx.doc.text[m.end:m.end + 30].lower()
+    return bool(get_cues().weapons.match(follow.lstrip()))
+
+
+def _before_victims(ctx: DocContext, m: Mention) -> bool:
+    follow = ctx.doc.text[m.end:m.end + 30].lstrip()
+    return bool(get_cues().victims.match(follow)) or bool(re.match(r"(?:\w+\s+)?(?:soldiers|troops|forces|civilians)\b", follow, re.I))
+
+
+def _link(ctx: DocContext, s: Sentence, t: TriggerMatch, attr: A.Attribution,
+          origins: list[Mention]) -> tuple[Mention | None, Mention | None]:
+    cues = get_cues()
+    excluded = {(m.start, m.end) for m in origins}
+    if t.family != "verbal":
+        excluded |= {(m.start, m.end) for m in attr.sources}
+    cands = [m for m in s.mentions if (m.start, m.end) not in excluded and m.actor_type != "media"]
+    before = [m for m in cands if m.end <= t.start]
+    after = [m for m in cands if m.start >= t.end]
+    # Passive agent: "... attacked by X", "launches by X".
+    actor1 = next((m for m in after if re.search(r"\bby\s+(?:the\s+)?(?:\w+\s+){0,2}$",
+                                                  ctx.doc.text[max(t.end, m.start - 25):m.start], re.I)), None)
+    if t.family == "violent" and actor1 is None:
+        armed = [m for m in before if _before_weapon(ctx, m)]
+        if armed:
+            actor1 = armed[-1]
+    victim_owner = next((m for m in before + after if _before_victims(ctx, m)), None)
+    interceptor = None
+    icp = cues.interception.search(s.text)
+    if t.family == "violent" and icp:
+        pre = [m for m in s.mentions if m.end <= s.start + icp.start()]
+        interceptor = pre[-1] if pre else None
+    if actor1 is None:
+        clause_start = s.start + len(s.text[:t.start - s.start]) - len(_clause_before(s, t.start))
+        pool = [m for m in before if m.start >= clause_start and not _same(m, victim_owner)
+                and not _same(m, interceptor)
+                and not _governed_place(ctx, s, m)]
+        actor1 = pool[-1] if pool else None
+    if actor1 is None and t.family != "verbal":
+        subj = s.subject
+        if subj is not None and (subj.start, subj.end) not in excluded and not _same(subj, victim_owner) \
+                and not _same(subj, interceptor) and (subj.actor_type in ORG_TYPES or subj.kind == "person"):
+            actor1 = subj
+    actor2 = interceptor or victim_owner
+    if actor2 is None or _same(actor2, actor1):
+        actor2 = next((m for m in after if not _same(m, actor1)), None)
+    if _same(actor1, actor2):
+        actor2 = None
+    return actor1, actor2
+
+
+def _governed_place(ctx: DocContext, s: Sentence, m: Mention) -> bool:
+    """'in Iraq', 'at the base': a state named as a location is not the actor."""
+    prev = re.search(r"(\w+)\W*$", ctx.doc.text[s.start:m.start])
+    return bool(prev) and prev.group(1).lower() in {"in", "at", "inside", "across", "near", "within", "of", "into"} \
+        and m.actor_type == "state"
+
+
+def _date_for(ctx: DocContext, s: Sentence, t: TriggerMatch) -> list[DateValue]:
+    explicit = [d for d in s.dates if not d.text.lower().startswith("since")]
+    if explicit:
+        # "in April and October": several periods joined by "and" -> one event each.
+        if len(explicit) > 1 and t.family == "violent":
+            joined = all(re.fullmatch(r"\s*(?:,|and|,\s*and|or)\s*", ctx.doc.text[a.end:b.start])
+                         for a, b in zip(explicit, explicit[1:]))
+            if joined:
+                return [d.value for d in explicit]
+        best = min(explicit, key=lambda d: (d.start > t.start, abs(d.start - t.start)))
+        return [best.value]
+    if s.dates:
+        return [s.dates[0].value]
+    # No date in the sentence: the previous sentence of the paragraph sets the scene.
+    for prev in reversed(ctx.sentences[max(0, s.index - 2):s.index]):
+        if prev.para == s.para and prev.dates:
+            d = prev.dates[-1].value
+            return [DateValue(d.date, d.precision, "context:previous_sentence")]
+    pub = ctx.doc.published
+    if pub is not None:
+        # Undated report of an event: the publication month is the honest precision.
+        return [DateValue(pub.date.replace(day=1), "month", "publication")]
+    return [None]  # type: ignore[list-item]
+
+
+def _claim(ctx: DocContext, s: Sentence, t: TriggerMatch, attr: A.Attribution) -> tuple[str, tuple[str, ...]]:
+    if ctx.in_quote(t.start):
+        speaker = next((m.name for m in s.mentions if not ctx.in_quote(m.start)
+                        and (m.kind == "person" or m.actor_type == "person")), None)
+        return "claimed", ((speaker,) if speaker else attr.source_names)
+    text = s.text
+    for status, rx in get_cues().claim:
+        m = rx.search(text)
+        if m and not (t.start - s.start <= m.start() < t.end - s.start and t.family == "verbal"):
+            return status, attr.source_names
+    return ("reported", attr.source_names)
+
+
+def _event_id(doc_id: str, s: Sentence, t: TriggerMatch, date: DateValue | None) -> str:
+    key = f"{doc_id}|{s.start}|{t.start}|{date.iso() if date else ''}"
+    return "e" + hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _refine_type(t: TriggerMatch, actor1: Mention | None, weapon: str | None) -> tuple[str | None, str | None]:
+    """Weapon and actor evidence sharpen a generic attack: a drone is an air/drone strike."""
+    et, sub = t.event_type, t.sub_event_type
+    if t.plover_type != "ASSAULT" or sub not in _REMOTE_SUBS:
+        return et, sub
+    w = (weapon or "").lower()
+    if re.search(r"drone|uav|airstrike|warplane|jet|helicopter|loitering", w):
+        return "Explosions/Remote violence", "Air/drone strike"
+    if re.search(r"missile|rocket|mortar|artillery|shell", w):
+        return "Explosions/Remote violence", "Shelling/artillery/missile attack"
+    if actor1 is not None and actor1.actor_type in A.STATE_TYPES:
+        # A state striking targets abroad without ground fighting described does so from the air.
+        return "Explosions/Remote violence", "Air/drone strike"
+    return et, sub
+
+
+def _build(ctx: DocContext, s: Sentence, t: TriggerMatch) -> list[Event]:
+    attr = A.attribution(ctx, s, t.start)
+    origins = A.origin_mentions(ctx, s)
+    actor1, actor2 = _link(ctx, s, t, attr, origins)
+    weapon = A.find_weapon(s, t.start) if t.family == "violent" else None
+    event_type, sub = _refine_type(t, actor1, weapon)
+    a1, a1_id, assoc1 = _actor_fields(ctx, actor1)
+    a2, a2_id, assoc2 = _actor_fields(ctx, actor2)
+    status, sources = _claim(ctx, s, t, attr)
+    place_exclude = origins + ([actor1] if actor1 else [])
+    place = A.pick_place(ctx, s, t.start, place_exclude)
+    hedged = bool(get_cues().hedges.search(s.text))
+    out = []
+    for date in _date_for(ctx, s, t):
+        out.append(Event(
+            event_id=_event_id(ctx.doc.doc_id, s, t, date), doc_id=ctx.doc.doc_id,
+            provenance=Provenance(ctx.doc.doc_id, s.start, s.end, "rules:trigger", round(t.score, 3)),
+            text=ctx.doc.text[s.start:s.end], event_type=event_type, sub_event_type=sub,
+            plover_type=t.plover_type, plover_mode=t.plover_mode, date=date,
+            actor1=a1, actor1_id=a1_id, assoc_actor_1=assoc1, actor2=a2, actor2_id=a2_id, assoc_actor_2=assoc2,
+            origin_country=A.origin_country(ctx, origins) if t.family == "violent" else None,
+            place=place, weapon=weapon,
+            fatalities=A.find_fatalities(s) if t.family == "violent" else None,
+            outcome=A.find_outcome(s) if t.family == "violent" else None,
+            claim_status=status, attributed_to=sources, hedged=hedged, trigger=t.text,
+        ))
+    return out
+
+
+def _compatible(a: Event, b: Event) -> bool:
+    def eq(x, y):
+        return x is None or y is None or x == y
+
+    return (a.plover_type == b.plover_type and eq(a.actor1_id or a.actor1, b.actor1_id or b.actor1)
+            and eq(a.actor2_id or a.actor2, b.actor2_id or b.actor2)
+            and (a.date.iso() if a.date else None) == (b.date.iso() if b.date else None))
+
+
+def _merge(a: Event, b: Event) -> Event:
+    from tightrope.models import replace
+
+    fill = {}
+    for f in ("actor1", "actor1_id", "assoc_actor_1", "actor2", "actor2_id", "assoc_actor_2", "origin_country",
+              "place", "weapon", "fatalities", "outcome", "event_type", "sub_event_type"):
+        if getattr(a, f) is None and getattr(b, f) is not None:
+            fill[f] = getattr(b, f)
+    return replace(a, **fill) if fill else a
+
+
+def extract_events(ctx: DocContext) -> list[Event]:
+    events: list[Event] = []
+    for s in ctx.sentences:
+        if s.is_header:
+            continue
+        found: list[Event] = []
+        for t in find_triggers(s.text, offset=s.start):
+            if is_irrealis(s, t) or is_negated(s, t):
+                continue
+            for ev in _build(ctx, s, t):
+                for i, prev in enumerate(found):
+                    if _compatible(prev, ev):
+                        found[i] = _merge(prev, ev)
+                        break
+                else:
+                    found.append(ev)
+        events.extend(found)
+    return events

@@ -1,0 +1,49 @@
+"""All defaults in one place.
+
+Environment variables (``TIGHTROPE_*``) override the defaults; command-line
+options override both.  Nothing else in the package hard-codes a path or limit.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"TIGHTROPE_{name}", default)
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Store: relative to the current directory, which is where the user asked us to work.
+    db_path: Path = field(default_factory=lambda: Path(_env("DB", "tightrope.duckdb")))
+    report_path: Path = field(default_factory=lambda: Path(_env("REPORT", "tightrope-report.html")))
+    # Inputs larger than this are rejected rather than read: a news article is a
+    # few kB; 20 MB is far beyond any real article and bounds memory per item.
+    max_article_bytes: int = int(_env("MAX_ARTICLE_BYTES", str(20 * 1024 * 1024)))
+    # Texts shorter than this carry no reportable event (a title alone is ~60 chars).
+    min_article_chars: int = int(_env("MIN_ARTICLE_CHARS", "40"))
+    # Share of control/NUL characters above which a file is treated as binary.
+    max_binary_ratio: float = 0.02
+    # Documents written to the store per transaction.
+    batch_size: int = int(_env("BATCH_SIZE", "200"))
+    data_dir: Path = DATA_DIR
+    # Extra KB files (user-edited), colon separated.
+    extra_kb: tuple[Path, ...] = field(
+        default_factory=lambda: tuple(Path(p) for p in _env("KB", "").split(os.pathsep) if p)
+    )
+    # Resolver: fuzzy scores below this give "unknown" instead of a guess.
+    # 90 keeps "Kataeb"/"Kataib" style transliteration pairs while rejecting
+    # different groups that share words ("Hezbollah" vs "Hezbollah Brigades").
+    fuzzy_threshold: float = 90.0
+    workers: int = int(_env("WORKERS", "1"))
+    serve_host: str = _env("HOST", "127.0.0.1")
+    serve_port: int = int(_env("PORT", "8765"))
+
+
+def get_settings() -> Settings:
+    return Settings()
