@@ -28,7 +28,7 @@ def _corpus(tmp_path):
     (d / "binary.bin").write_bytes(bytes(range(256)) * 64)
     with (d / "huge.txt").open("wb") as f:
         f.write(b"All quiet on the front today. " * (30 * 1024 * 1024 // 30 + 1))
-    (d / "corpus.jsonl").write_text(json.dumps({"title": "J", "text": ARTICLE}) + "\n{broken\n")
+    (d / "corpus.jsonl").write_text(json.dumps({"title": "Drone strikes base in Erbil", "text": ARTICLE}) + "\n{broken\n")
     return d
 
 

@@ -7,6 +7,7 @@ rejected, the rest stored), other codes from the error tree in errors.py.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,12 +22,12 @@ from tightrope.settings import Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_PARTIAL = 0, 1, 3
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Tightrope: news on armed conflict -> structured, source-linked intelligence.")
 kb_app = typer.Typer(no_args_is_help=True, help="Knowledge-base tools.")
 app.add_typer(kb_app, name="kb")
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
 
 DbOpt = Annotated[Optional[Path], typer.Option("--db", help="DuckDB file (default ./tightrope.duckdb).")]
 
@@ -42,6 +43,13 @@ def _errors():
     except TightropeError as e:
         err.print(f"error: {e}", markup=False)
         raise typer.Exit(e.exit_code) from None
+    except (typer.Exit, KeyboardInterrupt):
+        raise
+    except Exception as e:  # a bug of ours: one line for the user, the traceback on request
+        if os.environ.get("TIGHTROPE_DEBUG"):
+            raise
+        err.print(f"internal error: {type(e).__name__}: {e} (set TIGHTROPE_DEBUG=1 for the traceback)", markup=False)
+        raise typer.Exit(EXIT_FAILED) from None
 
 
 @contextmanager

@@ -37,10 +37,14 @@ def attribution(ctx: DocContext, s: Sentence, trigger_start: int) -> Attribution
     sources: list[Mention] = []
     names: list[str] = []
     for m in cues.source_phrases.finditer(s.text):
-        after = [x for x in s.mentions if x.start >= s.start + m.end() and x.start - (s.start + m.end()) < 40]
-        if after:
-            sources.append(after[0])
-            names.append(after[0].name)
+        # The source is the head of the phrase: "according to the Israeli newspaper Maariv" -> Maariv.
+        np_end = s.start + m.end() + (re.search(r"[,;.()]|$", s.text[m.end():]).start())
+        inside = [x for x in s.mentions if s.start + m.end() <= x.start < np_end and x.start - (s.start + m.end()) < 60
+                  and x.method not in ("demonym", "adjectival")]
+        inside = inside[:1]  # "a report by the Washington Institute for ...": the first name is the head
+        if inside:
+            sources.append(inside[-1])
+            names.append(inside[-1].name)
         else:
             np = noun_phrase_after(s.text, m.end())
             if np:
@@ -50,6 +54,8 @@ def attribution(ctx: DocContext, s: Sentence, trigger_start: int) -> Attribution
         if vpos >= trigger_start or (vpos <= trigger_start < s.start + v.end()):
             continue  # only reporting verbs before the trigger attribute it
         before = [x for x in s.mentions if x.end <= vpos and vpos - x.end < 45 and not ctx.in_quote(x.start)]
+        if before and before[-1].method in ("demonym", "adjectival") and s.text[before[-1].end - s.start:v.start()].strip():
+            before = []  # "An American security official said": the source is the whole phrase
         if before:
             sources.append(before[-1])
             names.append(before[-1].name)
@@ -174,6 +180,8 @@ def find_outcome(s: Sentence) -> str | None:
 def pick_place(ctx: DocContext, s: Sentence, trigger_start: int, exclude: list[Mention]) -> Place | None:
     """The most specific place in the sentence, preferring places after the trigger."""
     ex = {(m.start, m.end) for m in exclude}
+    # "Washington" acting as the US government is an actor, not where things happened.
+    ex |= {(m.start, m.end) for m in s.mentions if m.method == "metonym"}
     cands = [p for p in s.places if (p.start, p.end) not in ex and p.place is not None]
     if not cands:
         return None

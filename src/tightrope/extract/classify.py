@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable
 
@@ -114,6 +114,7 @@ class _Group:
     refine: str | None
     pos: str
     actor_role: bool
+    names_ok: bool
     tags: frozenset[str]
 
 
@@ -123,6 +124,7 @@ class _Rule:
     all: frozenset[str]
     any: frozenset[str]
     none: frozenset[str]
+    near: tuple[str, ...]
     votes: tuple[tuple[str, float], ...]
     scale: tuple[tuple[str, float], ...]
 
@@ -150,15 +152,18 @@ class _Lexicon:
 
         settings = pats.get("settings") or {}
         self.min_score = float(settings.get("min_score", 1.5))
+        self.cue_only_min = float(settings.get("cue_only_min_score", 3.0))
         self.repeat_bonus = float(settings.get("repeat_bonus", 0.15))
         self.actor_window = int(settings.get("actor_window", 12))
         self.object_window = int(settings.get("object_window", 8))
         self.victim_window = int(settings.get("victim_window", 10))
         self.lead_bonus = float(settings.get("lead_bonus", 1.5))
+        self.near_window = int(settings.get("near_window", 5))
 
         # groups
         self.groups: dict[str, _Group] = {}
         raw_terms: list[tuple[str, str]] = []
+        cue_terms: set[tuple[str, str]] = set()  # (term, group) marked "~": a cue, not a trigger
         for gid, g in (pats.get("groups") or {}).items():
             case = g.get("case")
             if case is not None and case not in self.code_info:
@@ -180,10 +185,15 @@ class _Lexicon:
                 gid=gid, case=case, votes=votes, weight=float(g.get("weight", 1.0)), trigger=trigger,
                 plover=pl, mode=g.get("mode"), refine=g.get("refine"), pos=g.get("pos", "verb"),
                 actor_role=bool(g.get("actor_role", False)),
+                names_ok=bool(g.get("names_ok", False)),
                 tags=frozenset([gid, *(g.get("tags") or [])]),
             )
             for term in g.get("terms") or []:
-                raw_terms.append((str(term), gid))
+                term = str(term)
+                if term.startswith("~"):
+                    term = term[1:]
+                    cue_terms.add((term, gid))
+                raw_terms.append((term, gid))
 
         # lemma table: every base word maps to itself, inflections to their base
         bases: set[str] = set()
@@ -217,6 +227,7 @@ class _Lexicon:
 
         # phrase index: first item -> [(rest items, term index)]
         term_groups: dict[tuple, set[str]] = {}
+        term_cues: dict[tuple, set[str]] = {}
         for term, gid in raw_terms:
             items = []
             for w in _split_term(term):
@@ -231,11 +242,20 @@ class _Lexicon:
             if not items or items[0][0] == "*":
                 continue
             term_groups.setdefault(tuple(items), set()).add(gid)
+            if (term, gid) in cue_terms:
+                term_cues.setdefault(tuple(items), set()).add(gid)
         self.terms: list[tuple[tuple, tuple[str, ...]]] = []
+        self.term_trigger_groups: list[tuple[str, ...]] = []
+        self.term_head: list[int] = []  # tokens before the first gap (0: whole term)
         self.index: dict[tuple[str, str], list[tuple[tuple, int]]] = {}
         for items, gids in term_groups.items():
             tid = len(self.terms)
             self.terms.append((items, tuple(sorted(gids))))
+            gap = next((i for i, it in enumerate(items) if it[0] == "*"), None)
+            self.term_head.append(gap if gap is not None else 0)
+            cues = term_cues.get(items, set())
+            self.term_trigger_groups.append(tuple(
+                g for g in sorted(gids) if self.groups[g].trigger and g not in cues))
             self.index.setdefault(items[0], []).append((items[1:], tid))
 
         # rules
@@ -243,7 +263,7 @@ class _Lexicon:
         for r in pats.get("rules") or []:
             self.rules.append(_Rule(
                 rid=r["id"], all=frozenset(r.get("all") or ()), any=frozenset(r.get("any") or ()),
-                none=frozenset(r.get("none") or ()),
+                none=frozenset(r.get("none") or ()), near=tuple(r.get("near") or ()),
                 votes=tuple((k, float(v)) for k, v in (r.get("votes") or {}).items()),
                 scale=tuple((k, float(v)) for k, v in (r.get("scale") or {}).items()),
             ))
@@ -255,6 +275,10 @@ def _split_term(term: str) -> list[str]:
 
 
 _LEX = _Lexicon()
+_MAX_SPAN = max(len(items) + 4 * sum(1 for k, _ in items if k == "*") for items, _ in _LEX.terms)
+_TERM_NAMES_OK: list[bool] = [
+    any(_LEX.groups[g].names_ok for g in gids) for _, gids in _LEX.terms
+]
 _TERM_TAGS: list[frozenset[str]] = [
     frozenset().union(*(_LEX.groups[g].tags for g in gids)) for _, gids in _LEX.terms
 ]
@@ -288,7 +312,7 @@ def _match_rest(items: tuple, toks: list[_Tok], j: int) -> int:
         return j
     kind, val = items[0]
     if kind == "*":
-        for gap in range(0, 4):
+        for gap in range(0, 5):
             e = _match_rest(items[1:], toks, j + gap)
             if e >= 0:
                 return e
@@ -301,34 +325,70 @@ def _match_rest(items: tuple, toks: list[_Tok], j: int) -> int:
     return -1
 
 
-def _find(toks: list[_Tok]) -> list[tuple[int, int, int]]:
+def _name_flags(text: str, toks: list[_Tok]) -> list[bool]:
+    """True for Titlecase tokens that are parts of names ("Amnesty International",
+    "Constitutional Court"): inside a sentence, or sentence-initial and followed by another
+    Titlecase word; all False when the text itself is written in title case (headlines)."""
+    title = []
+    long_n = long_caps = 0
+    for t in toks:
+        w = text[t.start:t.end]
+        is_title = w[:1].isupper() and not w.isupper()
+        title.append(is_title)
+        if len(w) >= 4:
+            long_n += 1
+            long_caps += is_title
+    if long_n and long_caps / long_n > 0.7:
+        return [False] * len(toks)
+    flags = []
+    for i, t in enumerate(toks):
+        if not title[i]:
+            flags.append(False)
+            continue
+        j = t.start - 1
+        while j >= 0 and text[j] in " \t\"'\u201c\u2018([":
+            j -= 1
+        initial = j < 0 or text[j] in ".!?:;\n-\u2013\u2014|"
+        if not initial:
+            flags.append(True)
+        else:
+            nxt = i + 1 < len(toks) and title[i + 1] and toks[i + 1].start - t.end <= 1
+            flags.append(bool(nxt))
+    return flags
+
+
+def _find(toks: list[_Tok], names: list[bool] | None = None) -> list[tuple[int, int, int]]:
     """All (start_tok, end_tok, term id) matches, minus those inside a longer match."""
     index = _LEX.index
     found: list[tuple[int, int, int]] = []
     for i, t in enumerate(toks):
+        name = names[i] if names else False
         for key in (("L", t.key), ("S", t.surf)):
             cands = index.get(key)
             if not cands:
                 continue
             for rest, tid in cands:
+                if name and not _TERM_NAMES_OK[tid]:
+                    continue
                 e = _match_rest(rest, toks, i + 1)
                 if e > 0:
                     found.append((i, e, tid))
     if len(found) < 2:
         return found
+    found.sort()
+    starts = [m[0] for m in found]
     kept = []
     for m in found:
         ms, me, _ = m
         inside = False
-        for n in found:
-            if n is m:
-                continue
-            if n[0] <= ms and n[1] >= me and (n[1] - n[0]) > (me - ms):
+        # a containing match starts at most _MAX_SPAN tokens earlier
+        lo = bisect_left(starts, ms - _MAX_SPAN)
+        for n in found[lo:bisect_right(starts, ms)]:
+            if n is not m and n[1] >= me and (n[1] - n[0]) > (me - ms):
                 inside = True
                 break
         if not inside:
             kept.append(m)
-    kept.sort()
     return kept
 
 
@@ -351,6 +411,8 @@ class _Analysis:
     tags: set[str]
     scores: dict[str, float]
     actor_of: dict[int, str]  # match index -> "gov" | "nonstate" for actor-role triggers
+    object_ok: set[int]  # actor-role matches that take a place as object
+    weapon_obj: set[int]  # actor-role matches whose object is a weapon
 
 
 def _actor_for(i_match: int, matches, toks, sent) -> str | None:
@@ -371,9 +433,10 @@ def _actor_for(i_match: int, matches, toks, sent) -> str | None:
             return "nonstate"
         return None
 
-    # passive: "... was seized by militants"
-    for j in range(me, min(me + 3, len(toks))):
-        if toks[j].surf == "by" and sent[j] == s_id:
+    # passive: "... was seized by militants"; "the town fell to the army"
+    for j in range(me - 1, min(me + 3, len(toks))):
+        if toks[j].surf in ("by", "to") and sent[j] == s_id and (
+                toks[j].surf == "by" or toks[ms].key in ("fall", "fell")):
             for k in range(i_match + 1, len(matches)):
                 ns, _, tid = matches[k]
                 if ns > j + 6 or sent[ns] != s_id:
@@ -400,13 +463,17 @@ def _match_tags(tid: int) -> frozenset[str]:
     return _TERM_TAGS[tid]
 
 
-def _has_territory_object(mi, matches, mtags, toks, sent) -> bool:
+def _has_territory_object(mi, matches, mtags, toks, sent, names=None) -> bool:
     """A capture verb counts only with a place as its object (not weapons or people), and
     not as an infinitive / attempt ("tried to take control", "an attack to capture")."""
     ms, me, _ = matches[mi]
     s_id = sent[ms]
     if ms > 0 and toks[ms - 1].surf == "to":
         return False
+    if me < len(toks) and sent[me] == s_id and names is not None and names[me]:
+        nxt = [k for k in range(mi + 1, len(matches)) if matches[k][0] <= me + 3]
+        if not any(("actor_nonstate" in mtags[k] or "armed" in mtags[k]) for k in nxt):
+            return True
     for k in range(mi - 1, -1, -1):
         ks, ke, _ = matches[k]
         if sent[ks] != s_id or ms - ke > 3:
@@ -422,13 +489,62 @@ def _has_territory_object(mi, matches, mtags, toks, sent) -> bool:
             return True
         if "weapon_noun" in t and ks - me <= 4:
             return False
-    # passive: "the town was captured"
+    # passive: "the town was captured", "Palmyra was liberated"
+    aux = [j for j in range(max(0, ms - 3), ms) if toks[j].surf in _PASSIVE_AUX]
+    if not aux:
+        return False
+    j0 = aux[0]
+    for j in range(j0 - 1, max(-1, j0 - 7), -1):
+        if sent[j] != s_id:
+            break
+        if names is not None and names[j]:
+            return True
     for k in range(mi - 1, -1, -1):
         ks, ke, _ = matches[k]
         if sent[ks] != s_id or ms - ke > 6:
             break
         if "territory" in mtags[k]:
-            return any(toks[j].surf in _PASSIVE_AUX for j in range(max(ke, ms - 3), ms))
+            return True
+    return False
+
+
+def _has_weapon_object(mi, matches, mtags, sent) -> bool:
+    ms, me, _ = matches[mi]
+    for k in list(range(mi + 1, len(matches))) + list(range(mi - 1, -1, -1)):
+        ks, ke, _ = matches[k]
+        if sent[ks] != sent[ms] or min(abs(ks - me), abs(ms - ke)) > 4:
+            continue
+        if "weapon_noun" in mtags[k]:
+            return True
+    return False
+
+
+def _rule_ok(r: _Rule, tags: set[str]) -> bool:
+    if r.all and not r.all <= tags:
+        return False
+    if r.any and not (r.any & tags):
+        return False
+    if r.none and (r.none & tags):
+        return False
+    if r.near and ("near:" + r.rid) not in tags:
+        return False
+    return True
+
+
+def _near(pair: tuple[str, ...], matches, mtags, sent) -> bool:
+    """Two tags on matches within near_window tokens of each other in one sentence."""
+    a, b = pair[0], pair[-1]
+    w = _LEX.near_window
+    pa = [(ms, me) for (ms, me, _), t in zip(matches, mtags) if a in t]
+    if not pa:
+        return False
+    for (ks, ke, _), t in zip(matches, mtags):
+        if b not in t:
+            continue
+        for ms, me in pa:
+            if sent[ms] == sent[ks] and (ms, me) != (ks, ke) and \
+                    (0 <= ks - me <= w or 0 <= ms - ke <= w):
+                return True
     return False
 
 
@@ -463,7 +579,7 @@ def _lead_code(an: _Analysis) -> str | None:
     for mi, (ms, _, tid) in enumerate(an.matches):
         if an.sent[ms] != 0:
             break
-        gs = [_LEX.groups[g] for g in _LEX.terms[tid][1] if _LEX.groups[g].trigger]
+        gs = [_LEX.groups[g] for g in _LEX.term_trigger_groups[tid]]
         if not gs or not any(g.pos == "verb" for g in gs):
             continue
         tm, code = _code_trigger_full(an, mi)
@@ -475,7 +591,8 @@ def _lead_code(an: _Analysis) -> str | None:
 
 def _analyse(text: str) -> _Analysis:
     toks = _tokenize(text)
-    matches = _find(toks)
+    names = _name_flags(text, toks)
+    matches = _find(toks, names)
     sent = _sentence_ids(text, toks) if toks else []
     groups = _LEX.groups
     counts: dict[str, int] = {}
@@ -493,12 +610,17 @@ def _analyse(text: str) -> _Analysis:
             scores[code] = scores.get(code, 0.0) + w * mult
     mtags = [_match_tags(tid) for _, _, tid in matches]
     actor_of: dict[int, str] = {}
+    object_ok: set[int] = set()
+    weapon_obj: set[int] = set()
     resolved_first: str | None = None
     for mi, (_, _, tid) in enumerate(matches):
         for g in _LEX.terms[tid][1]:
             if groups[g].actor_role:
-                if not _has_territory_object(mi, matches, mtags, toks, sent):
+                if not _has_territory_object(mi, matches, mtags, toks, sent, names):
+                    if _has_weapon_object(mi, matches, mtags, sent):
+                        weapon_obj.add(mi)
                     continue
+                object_ok.add(mi)
                 c = _actor_for(mi, matches, toks, sent)
                 tags.add(f"{g}@object")
                 if c:
@@ -508,27 +630,20 @@ def _analyse(text: str) -> _Analysis:
                         tags.add(f"{g}@{c}")
     tags |= _victim_tags(matches, mtags, toks, sent)
     for r in _LEX.rules:
-        if r.all and not r.all <= tags:
-            continue
-        if r.any and not (r.any & tags):
-            continue
-        if r.none and (r.none & tags):
+        if r.near and _near(r.near, matches, mtags, sent):
+            tags.add("near:" + r.rid)
+    for r in _LEX.rules:
+        if not _rule_ok(r, tags):
             continue
         for code, w in r.votes:
             scores[code] = scores.get(code, 0.0) + w
     for r in _LEX.rules:
-        if not r.scale:
-            continue
-        if r.all and not r.all <= tags:
-            continue
-        if r.any and not (r.any & tags):
-            continue
-        if r.none and (r.none & tags):
+        if not r.scale or not _rule_ok(r, tags):
             continue
         for code, f in r.scale:
             if code in scores:
                 scores[code] *= f
-    an = _Analysis(toks, matches, sent, tags, scores, actor_of)
+    an = _Analysis(toks, matches, sent, tags, scores, actor_of, object_ok, weapon_obj)
     return an
 
 
@@ -574,8 +689,7 @@ def _code_trigger(an: _Analysis, mi: int) -> TriggerMatch | None:
 
 def _code_trigger_full(an: _Analysis, mi: int) -> tuple[TriggerMatch | None, str | None]:
     ms, me, tid = an.matches[mi]
-    groups = [_LEX.groups[g] for g in _LEX.terms[tid][1]]
-    groups = [g for g in groups if g.trigger]
+    groups = [_LEX.groups[g] for g in _LEX.term_trigger_groups[tid]]
     if not groups:
         return None, None
     scores = an.scores
@@ -588,6 +702,15 @@ def _code_trigger_full(an: _Analysis, mi: int) -> tuple[TriggerMatch | None, str
         fam_codes = _LEX.families.get("violent", set()) | {"MOB_VIOL", "FORCE_AGAINST_PROTEST"}
     elif code and code in _LEX.families.get("protest", set()):
         fam_codes = _LEX.families.get("protest", set())
+    if grp.actor_role and mi not in an.object_ok:
+        code = "DISR_WEAP" if mi in an.weapon_obj else None
+        ev_type, sub = (_LEX.code_info[code][0], _LEX.code_info[code][1]) if code else (None, None)
+        raw = scores.get(code, 0.0) if code else grp.weight
+        return TriggerMatch(
+            start=an.toks[ms].start, end=an.toks[me - 1].end, text="", event_type=ev_type,
+            sub_event_type=sub, plover_type="COERCE", plover_mode="seize",
+            family=_family_for(code, "COERCE"), score=_squash(raw),
+        ), code
     if grp.actor_role:
         who = an.actor_of.get(mi)
         if who == "gov":
@@ -615,6 +738,9 @@ def _code_trigger_full(an: _Analysis, mi: int) -> tuple[TriggerMatch | None, str
     if mode is not None and mode not in _LEX.plover_modes.get(plover, set()):
         mode = None
     raw = scores.get(code, 0.0) if code else grp.weight
+    head = _LEX.term_head[tid]
+    if head:  # gapped phrase ("urged * to", "set * on fire"): the trigger is its head words
+        me = ms + head
     return TriggerMatch(
         start=an.toks[ms].start, end=an.toks[me - 1].end, text="", event_type=ev_type,
         sub_event_type=sub, plover_type=plover, plover_mode=mode,
@@ -656,7 +782,8 @@ def classify_snippet(text: str, allow_unseen: bool = True) -> tuple[str, str | N
         scores = dict(scores)
         scores[lead] += _LEX.lead_bonus
     code, score = _best(scores, allowed)
-    if code is None or score < _LEX.min_score:
+    has_trigger = any(_LEX.term_trigger_groups[tid] for _, _, tid in an.matches)
+    if code is None or score < _LEX.min_score or (not has_trigger and score < _LEX.cue_only_min):
         code = "OTHER"
     _et, sub, d_plover, _m, _f = _LEX.code_info[code]
     plover = d_plover if code not in _LEX.unseen else None
@@ -668,6 +795,13 @@ def classify_snippet(text: str, allow_unseen: bool = True) -> tuple[str, str | N
 def classify_plover(text: str) -> tuple[str, str | None]:
     """(PLOVER type, mode) of the main event of one sentence; (NO_EVENT, None) when none."""
     return _main_plover(_analyse(text or ""))
+
+
+def _sent_start(an: _Analysis, i: int) -> int:
+    s_id = an.sent[i]
+    while i > 0 and an.sent[i - 1] == s_id:
+        i -= 1
+    return i
 
 
 def _window_tags(an: _Analysis, lo: int, hi: int) -> set[str]:
@@ -699,21 +833,43 @@ def _main_plover(an: _Analysis) -> tuple[str, str | None]:
     return ptype, mode
 
 
+_NOMINAL_BEFORE = {
+    "the", "a", "an", "this", "that", "its", "their", "his", "her", "of", "with", "after",
+    "following", "despite", "before", "during", "amid", "for", "new", "fresh", "any", "no",
+}
+
+
+_REPORTING = {"said", "says", "say", "stated", "told", "added", "concluded", "insisted", "declared",
+              "argued", "stressed", "warned", "noted"}
+
+# verbs whose object noun carries the event: "announced a suspension", "staged a protest"
+_LIGHT_VERBS = {
+    "announce", "announced", "announces", "impose", "imposed", "imposes", "launch", "launched",
+    "launches", "stage", "staged", "stages", "hold", "held", "holds", "make", "made", "makes",
+    "issue", "issued", "issues", "begin", "began", "begun", "start", "started", "starts",
+    "conduct", "conducted", "declare", "declared", "declares", "carry", "carried", "order",
+    "ordered", "mount", "mounted", "wage", "waged", "reach", "reached", "lodge", "lodged",
+    "file", "filed", "open", "opened", "complete", "completed", "completes", "call", "called",
+    "offer", "offered", "give", "gave", "express", "expressed", "voice", "voiced", "extend",
+    "extended", "sign", "signed",
+}
+
+
 def _main_plover_full(an: _Analysis) -> tuple[str, str | None, TriggerMatch | None]:
-    ptype, mode, tm = _main_plover_inner(an)
-    return ptype, mode, tm
-
-
-def _main_plover_inner(an: _Analysis) -> tuple[str, str | None, TriggerMatch | None]:
     cands = []
     for mi in range(len(an.matches)):
         tm = _code_trigger(an, mi)
         if tm is None:
             continue
-        groups = [_LEX.groups[g] for g in _LEX.terms[an.matches[mi][2]][1] if _LEX.groups[g].trigger]
-        is_verb = any(g.pos == "verb" for g in groups)
+        groups = [_LEX.groups[g] for g in _LEX.term_trigger_groups[an.matches[mi][2]]]
+        ms0 = an.matches[mi][0]
+        nominal = ms0 > 0 and an.toks[ms0 - 1].surf in _NOMINAL_BEFORE and not any(
+            an.toks[j].surf in _LIGHT_VERBS for j in range(max(0, ms0 - 3), ms0))
+        is_verb = any(g.pos == "verb" for g in groups) and not nominal
         cands.append((mi, tm, is_verb))
     if not cands:
+        if "modal_obligation" in an.tags and any(t.surf in _REPORTING for t in an.toks):
+            return "REQUEST", None, None
         return NO_EVENT, None, None
     verbs = [c for c in cands if c[2]]
     mi, tm, _ = (verbs or cands)[0]
@@ -728,8 +884,13 @@ def _main_plover_inner(an: _Analysis) -> tuple[str, str | None, TriggerMatch | N
     after = _window_tags(an, me, hi)
     if "negation" in before and ptype in (_COOPERATIVE | {"AGREE", "RETREAT", "CONCEDE"}):
         return "REJECT", None, tm
-    if "modal_obligation" in before and ptype not in ("REQUEST", "THREATEN", "REJECT"):
+    if "modal_obligation" in _window_tags(an, _sent_start(an, ms), ms) \
+            and ptype not in ("REQUEST", "THREATEN", "REJECT", "ACCUSE"):
         return "REQUEST", None, tm
+    if "agree_verbal" in _match_tags(an.matches[mi][2]):
+        nxt = [c for c in cands if an.matches[c[0]][0] >= me and an.matches[c[0]][0] - me <= 4]
+        if nxt and nxt[0][1].plover_type in _CONFLICT_MATERIAL:
+            return "THREATEN", None, tm
     if "conditional" in after and ptype in (_CONFLICT_MATERIAL | {"RETREAT", "CONCEDE"}) \
             and "modal_future" in before:
         return "THREATEN", None, tm

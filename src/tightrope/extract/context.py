@@ -218,7 +218,7 @@ def build_context(doc: Document, kb: ActorKB | None = None, gaz: Gazetteer | Non
         people.setdefault(key, Person(name=name, actor_id=None))
         surname = name.split()[-1]
         surnames.setdefault(fold(surname), key)
-        person_ms.append(Mention(a, b, name, "person", name, method="pattern"))
+        person_ms.append(Mention(a, b, name, "person", name, actor_type="person", method="pattern"))
     for m in actor_ms:
         if m.actor_type == "person":
             key = fold(m.name)
@@ -235,7 +235,8 @@ def build_context(doc: Document, kb: ActorKB | None = None, gaz: Gazetteer | Non
             full = people[surnames[fold(m.group(0))]]
             if full.actor_id:
                 continue  # KB people are already found by their aliases
-            person_ms.append(Mention(m.start(), m.end(), m.group(0), "person", full.name, method="surname"))
+            person_ms.append(Mention(m.start(), m.end(), m.group(0), "person", full.name, actor_type="person",
+                                     method="surname"))
     mentions = sorted(actor_ms + person_ms, key=lambda m: m.start)
     quotes = find_quotes(text)
     ctx = DocContext(doc, sentences, quotes, people, surnames, kb, gaz, country)

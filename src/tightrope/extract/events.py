@@ -41,6 +41,25 @@ def is_irrealis(s: Sentence, t: TriggerMatch) -> bool:
     return bool(cues.irrealis.search(" ".join(window)))
 
 
+def is_eventive(ctx: DocContext, s: Sentence, t: TriggerMatch) -> bool:
+    """Does this trigger report something that happened (article mode)?  See cues.yaml: event_nouns."""
+    raw = get_cues().raw
+    if ctx.in_quote(t.start):
+        return False  # rhetoric inside quotes belongs to statements
+    words = [w.lower().strip(".,;:\"'\u201c\u201d") for w in t.text.split()]
+    if any(w in raw["event_nouns"] for w in words):
+        return True
+    head = words[0] if words else ""
+    if head.endswith("ed") or head in raw["past_irregular"]:
+        return True
+    if head.endswith("ing"):
+        before = s.text[:t.start - s.start].rstrip()
+        prev = re.search(r"([A-Za-z]+)\W*$", before)
+        attached = before.endswith(",") or any(m.end <= t.start and t.start - m.end <= 2 for m in s.mentions)
+        return attached and not (prev and prev.group(1).lower() in raw["ing_blockers"])
+    return False
+
+
 def is_negated(s: Sentence, t: TriggerMatch) -> bool:
     cues = get_cues()
     window = _clause_before(s, t.start).split()[-cues.negation_window:]
@@ -48,7 +67,7 @@ def is_negated(s: Sentence, t: TriggerMatch) -> bool:
 
 
 def _actor_fields(ctx: DocContext, m: Mention | None) -> tuple[str | None, str | None, str | None]:
-    """(actor name, actor id, associated actor): a state's forces code as the state, ACLED-style."""
+    """(actor name, actor id, associated actor): a state's forces keep their name, the state is associated."""
     if m is None:
         return None, None, None
     if m.actor_type == "state_force" and m.actor_id:
@@ -57,7 +76,7 @@ def _actor_fields(ctx: DocContext, m: Mention | None) -> tuple[str | None, str |
                        if a.relation == "part_of" and ctx.kb.get(a.object_id)
                        and ctx.kb.get(a.object_id).actor_type == "state"), None)
         if parent:
-            return ctx.kb.get(parent).name, parent, m.name
+            return m.name, m.actor_id, ctx.kb.get(parent).name
     return m.name, m.actor_id, None
 
 
@@ -85,18 +104,21 @@ def _link(ctx: DocContext, s: Sentence, t: TriggerMatch, attr: A.Attribution,
         excluded |= {(m.start, m.end) for m in attr.sources}
     cands = [m for m in s.mentions if (m.start, m.end) not in excluded and m.actor_type != "media"]
     before = [m for m in cands if m.end <= t.start]
-    after = [m for m in cands if m.start >= t.end]
+    # Multi-word triggers may include their object ("urged the Security Council to"):
+    # arguments after the trigger start right after its first word.
+    head_end = t.start + len(t.text.split()[0]) if t.text.split() else t.end
+    after = [m for m in cands if m.start >= head_end]
     # Passive agent: "... attacked by X", "launches by X".
     actor1 = next((m for m in after if re.search(r"\bby\s+(?:the\s+)?(?:\w+\s+){0,2}$",
                                                   ctx.doc.text[max(t.end, m.start - 25):m.start], re.I)), None)
-    if t.family == "violent" and actor1 is None:
+    if _violent(t) and actor1 is None:
         armed = [m for m in before if _before_weapon(ctx, m)]
         if armed:
             actor1 = armed[-1]
     victim_owner = next((m for m in before + after if _before_victims(ctx, m)), None)
     interceptor = None
     icp = cues.interception.search(s.text)
-    if t.family == "violent" and icp:
+    if _violent(t) and icp:
         pre = [m for m in s.mentions if m.end <= s.start + icp.start()]
         interceptor = pre[-1] if pre else None
     if actor1 is None:
@@ -129,7 +151,7 @@ def _date_for(ctx: DocContext, s: Sentence, t: TriggerMatch) -> list[DateValue]:
     explicit = [d for d in s.dates if not d.text.lower().startswith("since")]
     if explicit:
         # "in April and October": several periods joined by "and" -> one event each.
-        if len(explicit) > 1 and t.family == "violent":
+        if len(explicit) > 1 and _violent(t):
             joined = all(re.fullmatch(r"\s*(?:,|and|,\s*and|or)\s*", ctx.doc.text[a.end:b.start])
                          for a, b in zip(explicit, explicit[1:]))
             if joined:
@@ -168,9 +190,23 @@ def _event_id(doc_id: str, s: Sentence, t: TriggerMatch, date: DateValue | None)
     return "e" + hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-def _refine_type(t: TriggerMatch, actor1: Mention | None, weapon: str | None) -> tuple[str | None, str | None]:
+def _violent(t: TriggerMatch) -> bool:
+    return t.plover_type == "ASSAULT"
+
+
+_CLASH_CUE = re.compile(r"\bclash|\bfight(?:s|ing)?\b|\bfought\b|\bbattl|gunfight|firefight|exchange(?:d)? (?:of )?fire|"
+                        r"skirmish|ambush|\bengag(?:ed|ement)|\bcombat\b", re.I)
+_PROTEST_CUE = re.compile(r"protest|demonstrat|rall(?:y|ies)|march|crowd|riot|sit-in|tear gas|dispers", re.I)
+
+
+def _refine_type(t: TriggerMatch, s: Sentence, actor1: Mention | None,
+                 weapon: str | None) -> tuple[str | None, str | None]:
     """Weapon and actor evidence sharpen a generic attack: a drone is an air/drone strike."""
     et, sub = t.event_type, t.sub_event_type
+    if et == "Protests" and not _PROTEST_CUE.search(s.text):
+        et, sub = None, None  # "strike"/"hit" without any crowd in sight is not about protesters
+    if sub == "Armed clash" and not _CLASH_CUE.search(s.text):
+        et, sub = None, None  # ACLED's clash needs two sides fighting; "attacks"/"targeting" alone is one-sided
     if t.plover_type != "ASSAULT" or sub not in _REMOTE_SUBS:
         return et, sub
     w = (weapon or "").lower()
@@ -188,8 +224,8 @@ def _build(ctx: DocContext, s: Sentence, t: TriggerMatch) -> list[Event]:
     attr = A.attribution(ctx, s, t.start)
     origins = A.origin_mentions(ctx, s)
     actor1, actor2 = _link(ctx, s, t, attr, origins)
-    weapon = A.find_weapon(s, t.start) if t.family == "violent" else None
-    event_type, sub = _refine_type(t, actor1, weapon)
+    weapon = A.find_weapon(s, t.start) if _violent(t) else None
+    event_type, sub = _refine_type(t, s, actor1, weapon)
     a1, a1_id, assoc1 = _actor_fields(ctx, actor1)
     a2, a2_id, assoc2 = _actor_fields(ctx, actor2)
     status, sources = _claim(ctx, s, t, attr)
@@ -204,13 +240,20 @@ def _build(ctx: DocContext, s: Sentence, t: TriggerMatch) -> list[Event]:
             text=ctx.doc.text[s.start:s.end], event_type=event_type, sub_event_type=sub,
             plover_type=t.plover_type, plover_mode=t.plover_mode, date=date,
             actor1=a1, actor1_id=a1_id, assoc_actor_1=assoc1, actor2=a2, actor2_id=a2_id, assoc_actor_2=assoc2,
-            origin_country=A.origin_country(ctx, origins) if t.family == "violent" else None,
+            origin_country=A.origin_country(ctx, origins) if _violent(t) else None,
             place=place, weapon=weapon,
-            fatalities=A.find_fatalities(s) if t.family == "violent" else None,
-            outcome=A.find_outcome(s) if t.family == "violent" else None,
+            fatalities=A.find_fatalities(s) if _violent(t) else None,
+            outcome=A.find_outcome(s) if _violent(t) else None,
             claim_status=status, attributed_to=sources, hedged=hedged, trigger=t.text,
         ))
     return out
+
+
+def _concrete(ev: Event, t: TriggerMatch) -> bool:
+    """An event worth coding names who acted or was hit; a violent one may instead give place or toll."""
+    if t.family == "verbal" or ev.event_type is None:
+        return ev.actor1 is not None and (ev.actor2 is not None or ev.plover_type in ("CONSULT", "MOBILIZE"))
+    return ev.actor1 is not None or ev.actor2 is not None or ev.fatalities is not None or ev.origin_country is not None
 
 
 def _compatible(a: Event, b: Event) -> bool:
@@ -240,11 +283,13 @@ def extract_events(ctx: DocContext) -> list[Event]:
             continue
         found: list[Event] = []
         for t in find_triggers(s.text, offset=s.start):
-            if is_irrealis(s, t) or is_negated(s, t):
+            if not is_eventive(ctx, s, t) or is_irrealis(s, t) or is_negated(s, t):
                 continue
             for ev in _build(ctx, s, t):
+                if not _concrete(ev, t):
+                    continue
                 for i, prev in enumerate(found):
-                    if _compatible(prev, ev):
+                    if prev.event_id == ev.event_id or _compatible(prev, ev):
                         found[i] = _merge(prev, ev)
                         break
                 else:

@@ -136,10 +136,12 @@ def _copula(ctx: DocContext, s: Sentence) -> list[Relation]:
                       tail)
         start_obj = subj.end + m.end() + rel_m.end() + (by.end() if by else 0)
         obj = next((x for x in s.mentions if start_obj <= x.start < start_obj + 40 and not _is_person(x)), None)
+        if obj is not None and obj.method in ("demonym", "adjectival") and by:
+            obj = None  # "the Iraqi muqawama": the demonym only modifies the real object
         if obj is not None:
             out.append(_rel(ctx, s, subj, relation, obj, subj.start, obj.end, "rules:copula", 0.8))
         elif by:
-            np = re.match(r"(?:the\s+)?([^,.;()]{3,60})", ctx.doc.text[start_obj:s.end])
+            np = re.match(r"(?:the\s+)?([^,.;()\u201d\"]{3,60}?)\s*(?:[,.;()\u201d\"]|$)", ctx.doc.text[start_obj:s.end])
             if np:
                 name = np.group(1).strip()
                 out.append(_rel(ctx, s, subj, relation, name, subj.start, start_obj + np.end(), "rules:copula", 0.6))

@@ -49,6 +49,12 @@ def _subject_after(text: str, rel_end: int) -> tuple[str | None, str | None, int
     if not m:
         return None, None, rel_end
     mods = m.group(1).split()
+    head = m.group(2)
+    end = m.end()
+    # Compounds of count nouns: "drone attacks", "missile strikes".
+    nxt = re.match(r"\s+(" + cues.count_nouns.pattern + r")", text[rel_end + end:], re.I)
+    if nxt:
+        mods, head, end = mods + [head], nxt.group(1), end + nxt.end()
     unit = None
     kept = []
     for w in mods:
@@ -57,10 +63,20 @@ def _subject_after(text: str, rel_end: int) -> tuple[str | None, str | None, int
             unit = u
         else:
             kept.append(w)
-    subject = " ".join(kept + [m.group(2)]).strip()
+    subject = " ".join(kept + [singular(head)]).strip()
     if any(w.lower() in {"of", "the", "in", "and", "to"} for w in kept):
         return None, None, rel_end
-    return subject, unit, rel_end + m.end()
+    return subject, unit, rel_end + end
+
+
+def singular(word: str) -> str:
+    """Subjects are stored in the singular: "attacks" -> "attack", "launches" -> "launch"."""
+    w = word
+    if re.search(r"(?:ch|sh|ss|x)es$", w, re.I):
+        return w[:-2]
+    if w.lower().endswith("s") and not w.lower().endswith("ss"):
+        return w[:-1]
+    return w
 
 
 def _sentence_source(ctx: DocContext, s: Sentence) -> str | None:
@@ -98,7 +114,7 @@ def extract_stats(ctx: DocContext) -> list[Statistic]:
         sentence_subject = None
         first_noun = cues.count_nouns.search(s.text)
         if first_noun:
-            sentence_subject = first_noun.group(0)
+            sentence_subject = singular(first_noun.group(0))
         for n in nums:
             rel_end = n.end - s.start
             subject, unit, _ = _subject_after(s.text, rel_end)

@@ -288,6 +288,7 @@ def find_actors(text, kb: ActorKB | None = None, offset: int = 0, *,
     taken = [False] * len(doc)
     out: list[ActorMention] = []
     ctx = context_country.upper() if context_country else None
+    full = doc.text  # Doc.text re-joins every token on each access: read it once
     # Longest span first (in characters), then leftmost.
     order = sorted(spans, key=lambda se: (-(doc[se[1] - 1].idx + len(doc[se[1] - 1]) - doc[se[0]].idx), se[0]))
     for start, end in order:
@@ -307,7 +308,7 @@ def find_actors(text, kb: ActorKB | None = None, offset: int = 0, *,
             taken[i] = True
         a = kb.get(aid)
         cs, ce = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
-        out.append(ActorMention(cs + offset, ce + offset, doc.text[cs:ce], aid, a.name, a.actor_type, method))
+        out.append(ActorMention(cs + offset, ce + offset, full[cs:ce], aid, a.name, a.actor_type, method))
     out.sort(key=lambda m: m.start)
     return out
 

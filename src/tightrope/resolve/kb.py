@@ -97,17 +97,27 @@ def date_bounds(value: str | dt.date | None) -> tuple[dt.date, dt.date] | None:
     if not m:
         raise ValueError(f"bad date {value!r} (want YYYY, YYYY-MM or YYYY-MM-DD)")
     y, mo, d = int(m[1]), m[2], m[3]
-    if mo is None:
-        return dt.date(y, 1, 1), dt.date(y, 12, 31)
-    if d is None:
-        first = dt.date(y, int(mo), 1)
-        nxt = dt.date(y + (first.month == 12), first.month % 12 + 1, 1)
-        return first, nxt - dt.timedelta(days=1)
-    day = dt.date(y, int(mo), int(d))
+    try:
+        if mo is None:
+            return dt.date(y, 1, 1), dt.date(y, 12, 31)
+        if d is None:
+            first = dt.date(y, int(mo), 1)
+            nxt = dt.date(y + (first.month == 12), first.month % 12 + 1, 1)
+            return first, nxt - dt.timedelta(days=1)
+        day = dt.date(y, int(mo), int(d))
+    except ValueError as exc:
+        raise ValueError(f"bad date {value!r} ({exc})") from None
     return day, day
 
 
 # ---------------------------------------------------------------- normaliser
+
+
+def _strip(s: str) -> str:
+    """NFKD-decompose and drop combining marks (diacritics)."""
+    if s.isascii():
+        return s
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
 
 class Normaliser:
@@ -133,18 +143,17 @@ class Normaliser:
         )
 
     def __call__(self, name: str) -> str:
-        s = unicodedata.normalize("NFKD", name)
-        s = "".join(c for c in s if not unicodedata.combining(c)).casefold()
+        s = _strip(_strip(name).casefold())  # twice: casefold can add marks ("İ" -> "i̇")
         s = self._possessive.sub("", s)
         s = self._apos.sub("", s).replace(".", "")  # U.S. -> us, Kata'ib -> kataib
         if self._particles is not None:
             s = self._particles.sub("", s)
         for sym, rep in self._symbols.items():
             s = s.replace(sym, f" {rep} ")
-        words = re.sub(r"[\W_]+", " ", s).split()
+        words = [w for w in re.sub(r"[\W_]+", " ", s).split() if w not in self._drop]
         while words and words[0] in self._leading:
             words = words[1:]
-        words = [self._words.get(w, w) for w in words if w not in self._drop]
+        words = [self._words.get(w, w) for w in words]
         s = " ".join(words)
         if self._phrases is not None:
             s = self._phrases.sub(lambda m: self._phrase_map[m.group(0)], s)
@@ -361,8 +370,10 @@ def _compose(path: Path, errors: list[KnowledgeBaseError]) -> yaml.Node | None:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        errors.append(KnowledgeBaseError(str(path), f"YAML syntax: {exc.problem or exc}",
-                                         mark.line + 1 if mark else None))
+        reason = f"YAML syntax: {exc.problem or exc}"
+        if exc.context and exc.context_mark is not None:  # where the broken construct began
+            reason += f" ({exc.context} started at line {exc.context_mark.line + 1})"
+        errors.append(KnowledgeBaseError(str(path), reason, mark.line + 1 if mark else None))
         return None
     except yaml.YAMLError as exc:
         errors.append(KnowledgeBaseError(str(path), f"YAML error: {exc}"))
