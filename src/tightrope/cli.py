@@ -200,6 +200,23 @@ def kb_validate(paths: Annotated[list[Path], typer.Argument(help="KB YAML files 
     err.print(f"ok: {len(paths)} file(s) valid", markup=False)
 
 
+def _register_plugins() -> None:
+    """Stage packages add their own commands (analyse: trends/backtest/simulate; resolve: actors; serve)."""
+    import importlib
+
+    for mod in ("tightrope.analyse.cli", "tightrope.resolve.cli", "tightrope.report.cli", "tightrope.serve.cli"):
+        try:
+            module = importlib.import_module(mod)
+        except ModuleNotFoundError as e:
+            if e.name != mod:
+                raise
+            continue
+        module.register(app)
+
+
+_register_plugins()
+
+
 def main() -> None:
     app()
 
