@@ -54,8 +54,9 @@ def attribution(ctx: DocContext, s: Sentence, trigger_start: int) -> Attribution
         if vpos >= trigger_start or (vpos <= trigger_start < s.start + v.end()):
             continue  # only reporting verbs before the trigger attribute it
         before = [x for x in s.mentions if x.end <= vpos and vpos - x.end < 45 and not ctx.in_quote(x.start)]
-        if before and before[-1].method in ("demonym", "adjectival") and s.text[before[-1].end - s.start:v.start()].strip():
-            before = []  # "An American security official said": the source is the whole phrase
+        gap = s.text[before[-1].end - s.start:v.start()] if before else ""
+        if before and gap.strip() and "," not in gap and before[-1].kind != "person":
+            before = []  # "An American security official said", "A US official said": the whole phrase
         if before:
             sources.append(before[-1])
             names.append(before[-1].name)
@@ -139,8 +140,9 @@ def find_weapon(s: Sentence, near: int) -> str | None:
             wc = w.strip(",;:\u201c\u201d\"'()")
             if wc != w.rstrip() and w.endswith((",", ";", ":")):
                 break
-            if (wc[:1].isupper() and wc.lower() not in {"the", "a", "an", "its", "their"}) or any(
-                    c.isdigit() for c in wc) or wc.lower() in _WEAPON_MODS:
+            model = any(c.isdigit() for c in wc) and any(c.isalpha() for c in wc)  # "Qasef-2K", not "40"
+            if (wc[:1].isupper() and wc.lower() not in {"the", "a", "an", "its", "their"}) or model \
+                    or wc.lower() in _WEAPON_MODS:
                 mods.insert(0, wc)
             else:
                 break
@@ -180,13 +182,30 @@ def find_outcome(s: Sentence) -> str | None:
 def pick_place(ctx: DocContext, s: Sentence, trigger_start: int, exclude: list[Mention]) -> Place | None:
     """The most specific place in the sentence, preferring places after the trigger."""
     ex = {(m.start, m.end) for m in exclude}
-    # "Washington" acting as the US government is an actor, not where things happened.
-    ex |= {(m.start, m.end) for m in s.mentions if m.method == "metonym"}
-    cands = [p for p in s.places if (p.start, p.end) not in ex and p.place is not None]
+    for m in s.mentions:
+        located = _locative(ctx, s, m.start)
+        # "Washington targeting..." is the US government acting; "in eastern Baghdad" is a place.
+        # "Iran-backed", "Iranian": modifiers, never places.  A country named without a
+        # locative preposition ("US troops", "hit Israel") is an actor, not the place.
+        if (m.method == "metonym" and not located) or m.method in ("demonym", "adjectival") \
+                or (m.actor_type == "state" and not located):
+            ex.add((m.start, m.end))
+    cands = [p for p in s.places if (p.start, p.end) not in ex and p.place is not None
+             and not (p.place.kind == "country" and not _locative(ctx, s, p.start))]
     if not cands:
         return None
     cands.sort(key=lambda p: (p.place.geo_precision, p.start < trigger_start, abs(p.start - trigger_start)))
     return cands[0].place
+
+
+_LOCATIVE = re.compile(r"\b(?:in|inside|at|near|across|throughout|within|into|outside|around|over|on|of|"
+                       r"northern|southern|eastern|western|central|north|south|east|west|north-east|"
+                       r"north-west|south-east|south-west|northeast|northwest|southeast|southwest)\s+(?:the\s+)?$",
+                       re.I)
+
+
+def _locative(ctx: DocContext, s: Sentence, pos: int) -> bool:
+    return bool(_LOCATIVE.search(ctx.doc.text[max(s.start, pos - 30):pos]))
 
 
 def numbers_in(s: Sentence):

@@ -186,10 +186,37 @@ def _find_people(text: str, taken: list[tuple[int, int]], kb: ActorKB) -> list[t
         before = text[max(0, a - 40):a]
         after = text[b:b + 40]
         titled = bool(re.search(rf"(?:{cues.person_titles.pattern})\s*$", before, re.I))
-        apposed = bool(re.match(r",\s+(?:a|an|the)?\s*(?:\w+\s+){0,3}?(?:" + cues.roles.pattern + ")", after, re.I))
+        apposed = bool(re.match(r",\s+(?:a|an|the)?\s*(?:\w+\s+){0,3}?(?:" + cues.roles.pattern + "|"
+                                + cues.person_titles.pattern + ")", after, re.I))
         speaks = bool(re.match(rf"\s*,?\s*(?:{cues.speech.pattern})", after, re.I))
         if titled or apposed or speaks:
             out.append((a, b, text[a:b]))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _generic_regex() -> tuple[re.Pattern[str], dict[str, str]]:
+    table = get_cues().raw["generic_actors"]
+    label = {w.lower(): name for name, words in table.items() for w in words}
+    from tightrope.extract.cues import phrase_regex
+
+    return phrase_regex(list(label)), label
+
+
+def _generic_mentions(text: str, named: list[Mention]) -> list[Mention]:
+    rx, label = _generic_regex()
+    spans = [(m.start, m.end) for m in named]
+    out = []
+    for m in rx.finditer(text):
+        a, b = m.start(), m.end()
+        if any(x < b and a < y for x, y in spans):
+            continue
+        before = text[max(0, a - 25):a]
+        if any(0 <= a - y <= 3 for _, y in spans) or re.search(r"\b(?:its|their|his|her|our|whose)\s+(?:\w+\s+)?$",
+                                                                  before, re.I):
+            continue
+        name = label[" ".join(m.group(0).lower().split())]
+        out.append(Mention(a, b, m.group(0), "generic", name, actor_type="unidentified", method="generic"))
     return out
 
 
@@ -237,7 +264,8 @@ def build_context(doc: Document, kb: ActorKB | None = None, gaz: Gazetteer | Non
                 continue  # KB people are already found by their aliases
             person_ms.append(Mention(m.start(), m.end(), m.group(0), "person", full.name, actor_type="person",
                                      method="surname"))
-    mentions = sorted(actor_ms + person_ms, key=lambda m: m.start)
+    generic_ms = _generic_mentions(text, actor_ms + person_ms)
+    mentions = sorted(actor_ms + person_ms + generic_ms, key=lambda m: m.start)
     quotes = find_quotes(text)
     ctx = DocContext(doc, sentences, quotes, people, surnames, kb, gaz, country)
     _assign(ctx, mentions, place_ms)

@@ -16,11 +16,14 @@ import yaml
 from tightrope.settings import DATA_DIR
 
 
-def phrase_regex(phrases: list[str]) -> re.Pattern[str]:
-    """One alternation, longest first, matching whole words case-insensitively."""
+def phrase_regex(phrases: list[str], *, case_sensitive: bool = False) -> re.Pattern[str]:
+    """One alternation, longest first, matching whole words (case-insensitively by default).
+
+    Verbs are matched case-sensitively in lower case: "States" in "United States"
+    is not the verb "states", nor "Claims" in a headline a claim."""
     alts = sorted({p.lower() for p in phrases}, key=len, reverse=True)
     body = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts)
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", 0 if case_sensitive else re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -73,8 +76,8 @@ def get_cues() -> Cues:
         irrealis=phrase_regex(raw["irrealis"]),
         negation=phrase_regex(raw["negation"]),
         hedges=phrase_regex(raw["hedges"]),
-        claim=tuple((k, phrase_regex(v)) for k, v in raw["claim_status"].items()),
-        speech=phrase_regex(raw["speech_verbs"]),
+        claim=tuple((k, phrase_regex(v, case_sensitive=True)) for k, v in raw["claim_status"].items()),
+        speech=phrase_regex(raw["speech_verbs"], case_sensitive=True),
         source_phrases=phrase_regex(raw["source_phrases"]),
         victims=phrase_regex(raw["victims"]),
         killed=phrase_regex(raw["killed_verbs"]),

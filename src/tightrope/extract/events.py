@@ -48,7 +48,18 @@ def is_eventive(ctx: DocContext, s: Sentence, t: TriggerMatch) -> bool:
         return False  # rhetoric inside quotes belongs to statements
     words = [w.lower().strip(".,;:\"'\u201c\u201d") for w in t.text.split()]
     if any(w in raw["event_nouns"] for w in words):
-        return True
+        # "65 drone attacks", "hundreds of attacks": a tally (see stats), not one event.
+        return not _AGGREGATE.search(s.text[max(0, t.start - s.start - 40):t.start - s.start])
+    return _eventive_verb(ctx, s, t, words)
+
+
+_AGGREGATE = re.compile(r"(?:\b\d[\d,]*|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                        r"dozens|hundreds|thousands|scores|series|string|wave|number)\b(?:\s+of)?)"
+                        r"(?:\s+[\w-]+){0,2}\s*$", re.I)
+
+
+def _eventive_verb(ctx: DocContext, s: Sentence, t: TriggerMatch, words: list[str]) -> bool:
+    raw = get_cues().raw
     head = words[0] if words else ""
     if head.endswith("ed") or head in raw["past_irregular"]:
         return True
@@ -129,6 +140,11 @@ def _link(ctx: DocContext, s: Sentence, t: TriggerMatch, attr: A.Attribution,
         actor1 = pool[-1] if pool else None
     if actor1 is None and t.family != "verbal":
         subj = s.subject
+        # The subject acts only when it precedes the trigger, or the trigger opens the
+        # sentence in a participle clause ("Initially targeting US bases, the group ...").
+        leading = re.match(r"\W*(?:\w+ly\s+)?\w+ing\b", s.text) is not None and t.start - s.start < 25
+        if subj is not None and not (subj.start < t.start or leading):
+            subj = None
         if subj is not None and (subj.start, subj.end) not in excluded and not _same(subj, victim_owner) \
                 and not _same(subj, interceptor) and (subj.actor_type in ORG_TYPES or subj.kind == "person"):
             actor1 = subj
@@ -190,6 +206,32 @@ def _event_id(doc_id: str, s: Sentence, t: TriggerMatch, date: DateValue | None)
     return "e" + hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
+def _head(t: TriggerMatch) -> TriggerMatch:
+    """Narrow a multi-word trigger to its event word: "militants attacked" -> "attacked",
+    so the words around it stay available as arguments."""
+    from dataclasses import replace
+
+    raw = get_cues().raw
+    for m in re.finditer(r"[A-Za-z][\w'-]*", t.text):
+        w = m.group(0).lower()
+        if w in raw["event_nouns"] or w.endswith("ed") or w in raw["past_irregular"]:
+            if m.start() == 0 and m.end() == len(t.text):
+                return t
+            return replace(t, start=t.start + m.start(), end=t.start + m.end(), text=m.group(0))
+    return t
+
+
+def _interception_as_attack(s: Sentence, t: TriggerMatch) -> TriggerMatch:
+    """"The army intercepted two drones": the event is the drone attack, with outcome intercepted."""
+    from dataclasses import replace
+
+    cues = get_cues()
+    if t.plover_type != "ASSAULT" and cues.interception.fullmatch(t.text.lower()) and cues.weapons.search(s.text):
+        return replace(t, event_type="Explosions/Remote violence", sub_event_type=None, plover_type="ASSAULT",
+                       plover_mode=None, family="violent")
+    return t
+
+
 def _violent(t: TriggerMatch) -> bool:
     return t.plover_type == "ASSAULT"
 
@@ -201,21 +243,27 @@ _PROTEST_CUE = re.compile(r"protest|demonstrat|rall(?:y|ies)|march|crowd|riot|si
 
 def _refine_type(t: TriggerMatch, s: Sentence, actor1: Mention | None,
                  weapon: str | None) -> tuple[str | None, str | None]:
-    """Weapon and actor evidence sharpen a generic attack: a drone is an air/drone strike."""
+    """Sentence evidence sharpens the classifier's coding of an attack.
+
+    The weapon named decides between the remote types (a drone is an air/drone
+    strike); a state striking abroad with no ground fighting described does so
+    from the air; a crowd-control coding needs a crowd in the sentence.
+    Otherwise the classifier's coding stands.
+    """
     et, sub = t.event_type, t.sub_event_type
     if et == "Protests" and not _PROTEST_CUE.search(s.text):
         et, sub = None, None  # "strike"/"hit" without any crowd in sight is not about protesters
-    if sub == "Armed clash" and not _CLASH_CUE.search(s.text):
-        et, sub = None, None  # ACLED's clash needs two sides fighting; "attacks"/"targeting" alone is one-sided
-    if t.plover_type != "ASSAULT" or sub not in _REMOTE_SUBS:
+    if t.plover_type != "ASSAULT":
         return et, sub
     w = (weapon or "").lower()
-    if re.search(r"drone|uav|airstrike|warplane|jet|helicopter|loitering", w):
-        return "Explosions/Remote violence", "Air/drone strike"
-    if re.search(r"missile|rocket|mortar|artillery|shell", w):
-        return "Explosions/Remote violence", "Shelling/artillery/missile attack"
-    if actor1 is not None and actor1.actor_type in A.STATE_TYPES:
-        # A state striking targets abroad without ground fighting described does so from the air.
+    remote = {None, "Attack", "Armed clash", "Shelling/artillery/missile attack", "Air/drone strike"}
+    if sub in remote:
+        if re.search(r"drone|uav|airstrike|warplane|jet|helicopter|loitering", w):
+            return "Explosions/Remote violence", "Air/drone strike"
+        if re.search(r"missile|rocket|mortar|artillery|shell", w):
+            return "Explosions/Remote violence", "Shelling/artillery/missile attack"
+    one_sided = sub in (None, "Attack") or (sub == "Armed clash" and not _CLASH_CUE.search(s.text))
+    if one_sided and actor1 is not None and actor1.actor_type in A.STATE_TYPES:
         return "Explosions/Remote violence", "Air/drone strike"
     return et, sub
 
@@ -253,7 +301,9 @@ def _concrete(ev: Event, t: TriggerMatch) -> bool:
     """An event worth coding names who acted or was hit; a violent one may instead give place or toll."""
     if t.family == "verbal" or ev.event_type is None:
         return ev.actor1 is not None and (ev.actor2 is not None or ev.plover_type in ("CONSULT", "MOBILIZE"))
-    return ev.actor1 is not None or ev.actor2 is not None or ev.fatalities is not None or ev.origin_country is not None
+    precise_place = ev.place is not None and ev.place.geo_precision <= 2
+    return (ev.actor1 is not None or ev.actor2 is not None or ev.fatalities is not None
+            or ev.origin_country is not None or precise_place)
 
 
 def _compatible(a: Event, b: Event) -> bool:
@@ -283,6 +333,7 @@ def extract_events(ctx: DocContext) -> list[Event]:
             continue
         found: list[Event] = []
         for t in find_triggers(s.text, offset=s.start):
+            t = _interception_as_attack(s, _head(t))
             if not is_eventive(ctx, s, t) or is_irrealis(s, t) or is_negated(s, t):
                 continue
             for ev in _build(ctx, s, t):

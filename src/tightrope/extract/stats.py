@@ -115,6 +115,8 @@ def extract_stats(ctx: DocContext) -> list[Statistic]:
         first_noun = cues.count_nouns.search(s.text)
         if first_noun:
             sentence_subject = singular(first_noun.group(0))
+        elif s.index - carry_at <= _CARRY_SENTENCES:
+            sentence_subject = carry.get("subject")  # "a rise from four in November to 12 in December"
         for n in nums:
             rel_end = n.end - s.start
             subject, unit, _ = _subject_after(s.text, rel_end)
@@ -160,7 +162,7 @@ def extract_stats(ctx: DocContext) -> list[Statistic]:
 
             fixed.append(replace(st, **changes))
         out.extend(fixed)
-        for f in ("origin", "source", "target"):
+        for f in ("origin", "source", "target", "subject"):
             vals = [getattr(x, f) for x in fixed if getattr(x, f)]
             if vals:
                 carry[f] = vals[0]
