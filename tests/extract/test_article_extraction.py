@@ -41,6 +41,11 @@ def one_event(body: str, **filters):
     ("Two of its soldiers were killed in a drone attack on Friday, Israel said.", "actor2", "Israel"),
     ("A drone launched from Syria struck a farm near Haifa on Monday.", "origin_country", "Syria"),
     ("A drone launched from Syria struck a farm near Haifa on Monday.", "location", "Haifa"),
+    ("The Islamic Resistance in Iraq said it launched a drone at Harir air base on Tuesday.", "actor1",
+     "Islamic Resistance in Iraq"),
+    ("The Islamic Resistance in Iraq said it launched a drone at Harir air base on Tuesday.", "claim_status", "claimed"),
+    ("The United States struck targets in Iraq and Syria on Friday, days after a drone attack that killed three "
+     "American soldiers.", "actor1", "United States"),
 ])
 def test_violent_event_fields(body, field, expected):
     ev = one_event(body, plover_type="ASSAULT").to_row()

@@ -85,6 +85,13 @@ def resolve_discourse(ctx: DocContext) -> None:
                             prev_subject if prev_subject and prev_subject.actor_type in ORG_TYPES else None)
                     elif sentence_initial and word[0].isupper():
                         target = prev_subject if prev_subject and prev_subject.actor_type in ORG_TYPES else None
+                    else:
+                        # "The group said it launched ...": the pronoun is the speaker.
+                        sp = re.search(rf"(?:{get_cues().speech.pattern})\s+(?:that\s+)?$", s.text[:m.start()])
+                        if sp:
+                            before = [x for x in s.mentions if x.end <= s.start + sp.start()
+                                      and x.actor_type in ORG_TYPES and not ctx.in_quote(x.start)]
+                            target = before[-1] if before else None
                 if target is not None:
                     new.append(_copy(target, a, b, word))
                     taken.append((a, b))

@@ -118,7 +118,8 @@ def _link(ctx: DocContext, s: Sentence, t: TriggerMatch, attr: A.Attribution,
     # Multi-word triggers may include their object ("urged the Security Council to"):
     # arguments after the trigger start right after its first word.
     head_end = t.start + len(t.text.split()[0]) if t.text.split() else t.end
-    after = [m for m in cands if m.start >= head_end]
+    after = [m for m in cands if m.start >= head_end and not _governed_place(ctx, s, m)
+             and _same_clause(ctx, head_end, m.start)]
     # Passive agent: "... attacked by X", "launches by X".
     actor1 = next((m for m in after if re.search(r"\bby\s+(?:the\s+)?(?:\w+\s+){0,2}$",
                                                   ctx.doc.text[max(t.end, m.start - 25):m.start], re.I)), None)
@@ -126,7 +127,9 @@ def _link(ctx: DocContext, s: Sentence, t: TriggerMatch, attr: A.Attribution,
         armed = [m for m in before if _before_weapon(ctx, m)]
         if armed:
             actor1 = armed[-1]
-    victim_owner = next((m for m in before + after if _before_victims(ctx, m)), None)
+    # Victims belong to this trigger only when close by and not inside another clause.
+    victim_owner = next((m for m in before + after if _before_victims(ctx, m) and abs(m.start - t.start) < 70
+                         and _same_clause(ctx, min(m.end, t.end), max(m.start, t.start))), None)
     interceptor = None
     icp = cues.interception.search(s.text)
     if _violent(t) and icp:
@@ -156,11 +159,39 @@ def _link(ctx: DocContext, s: Sentence, t: TriggerMatch, attr: A.Attribution,
     return actor1, actor2
 
 
+_LOC_PREPS = {"in", "at", "inside", "across", "near", "within", "of", "into", "throughout", "over"}
+
+
 def _governed_place(ctx: DocContext, s: Sentence, m: Mention) -> bool:
-    """'in Iraq', 'at the base': a state named as a location is not the actor."""
-    prev = re.search(r"(\w+)\W*$", ctx.doc.text[s.start:m.start])
-    return bool(prev) and prev.group(1).lower() in {"in", "at", "inside", "across", "near", "within", "of", "into"} \
-        and m.actor_type == "state"
+    """'in Iraq', 'in Iraq and Syria': a state named as a location is neither actor nor target."""
+    if m.actor_type != "state":
+        return False
+    before = ctx.doc.text[s.start:m.start]
+    # Walk back over coordinated states: "in Iraq and Syria", "in Iraq, Syria and Jordan".
+    while True:
+        prev = re.search(r"(\w+)\W*$", before)
+        if not prev:
+            return False
+        word = prev.group(1).lower()
+        if word in _LOC_PREPS:
+            return True
+        if word in ("and", "or"):
+            before = before[:prev.start()]
+            prior = next((x for x in reversed(s.mentions) if x.end <= s.start + len(before.rstrip(" ,"))
+                          and x.actor_type == "state"), None)
+            if prior is None or s.start + len(before.rstrip(" ,")) - prior.end > 1:
+                return False
+            before = ctx.doc.text[s.start:prior.start]
+            continue
+        return False
+
+
+_RELATIVE = re.compile(r"\b(?:that|which|who|whose|where|when)\b", re.I)
+
+
+def _same_clause(ctx: DocContext, a: int, b: int) -> bool:
+    """No relative clause boundary between positions a < b."""
+    return not _RELATIVE.search(ctx.doc.text[a:b])
 
 
 def _date_for(ctx: DocContext, s: Sentence, t: TriggerMatch) -> list[DateValue]:
@@ -194,10 +225,18 @@ def _claim(ctx: DocContext, s: Sentence, t: TriggerMatch, attr: A.Attribution) -
                         and (m.kind == "person" or m.actor_type == "person")), None)
         return "claimed", ((speaker,) if speaker else attr.source_names)
     text = s.text
+    rel_t = t.start - s.start
     for status, rx in get_cues().claim:
-        m = rx.search(text)
-        if m and not (t.start - s.start <= m.start() < t.end - s.start and t.family == "verbal"):
-            return status, attr.source_names
+        for m in rx.finditer(text):
+            if t.family == "verbal" and rel_t <= m.start() < t.end - s.start:
+                continue  # the verbal trigger itself ("accused") is the event, not its status
+            # A cue counts before the trigger, or closing the sentence (", Israel confirmed.");
+            # one inside a relative clause elsewhere ("that Washington blames") does not.
+            between = re.sub(r"^\s*that\b", "", text[m.end():rel_t])  # "confirmed that ..." is its complement
+            before = m.start() < rel_t and not _RELATIVE.search(between)
+            closing = m.start() > rel_t and len(text) - m.end() < 30
+            if before or closing or status == "claimed" and "responsib" in m.group(0):
+                return status, attr.source_names
     return ("reported", attr.source_names)
 
 
