@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tightrope.extract.context import DocContext, Mention, Sentence
 from tightrope.extract.cues import get_cues
@@ -156,10 +157,9 @@ def find_weapon(s: Sentence, near: int) -> str | None:
 _NUM = r"(?:\d[\d,]*|[A-Za-z]+(?:-[A-Za-z]+)?|a|an|one)"
 
 
-def find_fatalities(s: Sentence) -> int | None:
-    """Deaths reported in the sentence: "two of its soldiers were killed", "killing 6 civilians"."""
+@lru_cache(maxsize=1)
+def _fatality_patterns() -> tuple[re.Pattern[str], ...]:
     cues = get_cues()
-    text = s.text
     victims = cues.victims.pattern
     killed = cues.killed.pattern
     pats = [
@@ -167,8 +167,15 @@ def find_fatalities(s: Sentence) -> int | None:
         rf"(?:killed|killing|kills|kill)\s+(?P<n>(?:at least |some |about |nearly |more than )?{_NUM})\s+(?:[\w-]+\s+){{0,2}}?(?:{victims})",
         rf"(?P<n>(?:at least |some |about |nearly |more than )?{_NUM})\s+(?:people\s+)?(?:dead|deaths|fatalities|killed)",
     ]
-    for p in pats:
-        for m in re.finditer(p, text, re.I):
+    return tuple(re.compile(p, re.I) for p in pats)
+
+
+def find_fatalities(s: Sentence) -> int | None:
+    """Deaths reported in the sentence: "two of its soldiers were killed", "killing 6 civilians"."""
+    if not get_cues().killed.search(s.text):
+        return None
+    for rx in _fatality_patterns():
+        for m in rx.finditer(s.text):
             n = acled_fatalities(m.group("n"))
             if n is not None and n > 0:
                 return n

@@ -118,8 +118,7 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _QUOTE_PAIRS.finditer(text)]
 
 
-def _sentences(doc: Document) -> list[Sentence]:
-    sdoc = get_nlp()(doc.text)
+def _sentences(doc: Document, sdoc) -> list[Sentence]:
     out: list[Sentence] = []
     para = 0
     text = doc.text
@@ -224,16 +223,17 @@ def build_context(doc: Document, kb: ActorKB | None = None, gaz: Gazetteer | Non
     kb = kb or ActorKB.load()
     gaz = gaz or Gazetteer.load()
     text = doc.text
-    sentences = _sentences(doc)
+    sdoc = get_nlp()(text)  # tokenised once; the recognisers reuse it
+    sentences = _sentences(doc, sdoc)
     actor_ms = [
         Mention(m.start, m.end, m.text, "actor", m.canonical, m.actor_id, m.actor_type,
                 (kb.get(m.actor_id).country if kb.get(m.actor_id) else None), method=m.method)
-        for m in find_actors(text, kb)
+        for m in find_actors(sdoc, kb)
     ]
     place_ms = [
         Mention(p.start, p.end, p.text, "place", p.place.name, country=p.place.country_code, place=p.place,
                 method=p.place.method)
-        for p in find_places(text, gaz)
+        for p in find_places(sdoc, gaz)
     ]
     country = _country_of_story(actor_ms, place_ms)
     taken = [(m.start, m.end) for m in actor_ms]

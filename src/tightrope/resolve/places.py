@@ -17,7 +17,10 @@ the bulk sources, and names that are usually ordinary words or people's names
 from __future__ import annotations
 
 import csv
+import bisect
 import re
+
+from spacy.attrs import IDX, LENGTH
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -323,15 +326,23 @@ def find_places(text, gaz: Gazetteer | None = None, offset: int = 0,
     firsts = gaz._get_matcher()
     text_ = doc.text
     n = len(doc)
-    starts = [t.idx for t in doc]
-    ends = [s + len(t.text) for s, t in zip(starts, doc)]
+    # Token offsets as arrays: creating a Python Token per token dominated the cost.
+    arr = doc.to_array([IDX, LENGTH])
+    starts = arr[:, 0].tolist() if n else []
+    ends = (arr[:, 0] + arr[:, 1]).tolist() if n else []
+    index_of = {st: i for i, st in enumerate(starts)}
     surfaces = gaz._surfaces
     found: list[tuple[int, int, str]] = []
-    for i, tok in enumerate(doc):
-        w = _WORD.search(tok.text)
-        span = firsts.get(w.group()) if w is not None else None
+    # Scan words with one C-level regex and look each up; only hits map back to tokens.
+    for word in _WORD.finditer(text_):
+        span = firsts.get(word.group())
         if span is None:
             continue
+        i = index_of.get(word.start())
+        if i is None:
+            i = bisect.bisect_right(starts, word.start()) - 1
+            if i < 0 or _WORD.search(text_[starts[i]:ends[i]]).start() + starts[i] != word.start():
+                continue  # the word is not the first word of its token
         cs = starts[i]
         for j in range(min(n, i + span), i, -1):  # longest span starting here first
             surface = text_[cs:ends[j - 1]]
@@ -352,7 +363,7 @@ def find_places(text, gaz: Gazetteer | None = None, offset: int = 0,
             continue
         for i in range(start, end):
             taken[i] = True
-        cs, ce = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+        cs, ce = starts[start], ends[end - 1]
         out.append(PlaceMention(cs + offset, ce + offset, text_[cs:ce], place))
     out.sort(key=lambda m: m.start)
     return out
