@@ -53,6 +53,7 @@ def is_eventive(ctx: DocContext, s: Sentence, t: TriggerMatch) -> bool:
     return _eventive_verb(ctx, s, t, words)
 
 
+_PAST_VERB = re.compile(r"\b(?:\w{3,}ed|gathered|marched|rallied|took to|staged|held|went|came|blocked)\b", re.I)
 _AGGREGATE = re.compile(r"(?:\b\d[\d,]*|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                         r"dozens|hundreds|thousands|scores|series|string|wave|number)\b(?:\s+of)?)"
                         r"(?:\s+[\w-]+){0,2}\s*$", re.I)
@@ -60,6 +61,8 @@ _AGGREGATE = re.compile(r"(?:\b\d[\d,]*|\b(?:two|three|four|five|six|seven|eight
 
 def _eventive_verb(ctx: DocContext, s: Sentence, t: TriggerMatch, words: list[str]) -> bool:
     raw = get_cues().raw
+    if t.family == "protest" and _PAST_VERB.search(s.text):
+        return True  # "Protesters poured into the streets": the crowd noun plus a past verb
     head = words[0] if words else ""
     if head.endswith("ed") or head in raw["past_irregular"]:
         return True
@@ -296,11 +299,10 @@ def _refine_type(t: TriggerMatch, s: Sentence, actor1: Mention | None,
         return et, sub
     w = (weapon or "").lower()
     remote = {None, "Attack", "Armed clash", "Shelling/artillery/missile attack", "Air/drone strike"}
-    if sub in remote:
-        if re.search(r"drone|uav|airstrike|warplane|jet|helicopter|loitering", w):
-            return "Explosions/Remote violence", "Air/drone strike"
-        if re.search(r"missile|rocket|mortar|artillery|shell", w):
-            return "Explosions/Remote violence", "Shelling/artillery/missile attack"
+    if sub in remote | {"Grenade", "Remote explosive/landmine/IED"} and w:
+        for pattern, etype, stype in get_cues().raw["weapon_types"]:
+            if re.search(pattern, w):
+                return etype, stype
     one_sided = sub in (None, "Attack") or (sub == "Armed clash" and not _CLASH_CUE.search(s.text))
     if one_sided and actor1 is not None and actor1.actor_type in A.STATE_TYPES:
         return "Explosions/Remote violence", "Air/drone strike"
@@ -340,9 +342,9 @@ def _concrete(ev: Event, t: TriggerMatch) -> bool:
     """An event worth coding names who acted or was hit; a violent one may instead give place or toll."""
     if t.family == "verbal" or ev.event_type is None:
         return ev.actor1 is not None and (ev.actor2 is not None or ev.plover_type in ("CONSULT", "MOBILIZE"))
-    precise_place = ev.place is not None and ev.place.geo_precision <= 2
+    dated_here = ev.date is not None and ev.date.method.split(":")[0] in ("absolute", "relative")
     return (ev.actor1 is not None or ev.actor2 is not None or ev.fatalities is not None
-            or ev.origin_country is not None or precise_place)
+            or ev.origin_country is not None or ev.place is not None or ev.weapon is not None or dated_here)
 
 
 def _compatible(a: Event, b: Event) -> bool:
