@@ -178,3 +178,17 @@ def test_non_string_input(bad):
 )
 def test_acled_fatalities(phrase, value):
     assert acled_fatalities(phrase) == value
+
+
+@pytest.mark.parametrize("text", ["the 5.45 pm curfew", "in 5.45 minutes", "1999.5 km", "at 2024.1"])
+def test_decimals_near_year_rules_do_not_crash(text):
+    # Regression: a four-character decimal ("5.45") once reached int() in the year check.
+    for m in find_numbers(text):
+        assert text[m.start:m.end] == m.text
+
+
+@given(st.from_regex(r"(?:in|since|at|the)? ?\d{1,4}[.,]\d{1,3} ?(?:people|pm|km)?", fullmatch=True))
+@settings(max_examples=200, deadline=None)
+def test_number_like_strings_never_raise(text):
+    for m in find_numbers(text):
+        assert text[m.start:m.end] == m.text

@@ -37,6 +37,10 @@ def run_eval(benchmarks_dir: Path, out_json: Path | None = None) -> dict:
         "case2021": case2021.evaluate(root / CASE_DIR),
         "plover_gsr": plover.evaluate(root / PLOVER_DIR),
     }
+    from . import article
+
+    scores["article_case2021"] = article.evaluate_case(root / CASE_DIR)
+    scores["article_plover_gsr"] = article.evaluate_plover(root / PLOVER_DIR)
     scores["seconds"] = round(time.perf_counter() - t0, 3)
     if out_json is not None:
         out = Path(out_json)
@@ -75,6 +79,19 @@ def render_table(scores: dict) -> str:
         line("  event type accuracy", lambda sp: p[sp]["event_accuracy"])
         line("  source actor accuracy", lambda sp: p[sp]["source_accuracy"])
         line("  target actor accuracy", lambda sp: p[sp]["target_accuracy"])
+    a = scores.get("article_case2021")
+    if a:
+        line("Article extractor on CASE (25 types)", lambda sp: "")
+        line("  snippets with an event", lambda sp: a[sp]["with_event"])
+        line("  first event: weighted F1", lambda sp: a[sp]["weighted_f1"])
+        line("  first event: accuracy", lambda sp: a[sp]["accuracy"])
+    ap = scores.get("article_plover_gsr")
+    if ap:
+        line("Article extractor on PLOVER GSR", lambda sp: "")
+        line("  sentences with an event", lambda sp: ap[sp]["with_event"])
+        line("  first event: PLOVER type accuracy", lambda sp: ap[sp]["event_accuracy"])
+        line("  actor1 = gold source", lambda sp: ap[sp]["source_accuracy"])
+        line("  actor2 = gold target", lambda sp: ap[sp]["target_accuracy"])
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     out = []
     for k, r in enumerate(rows):

@@ -240,7 +240,7 @@ def _not_a_count(low: str, m: re.Match) -> bool:
     num = m["num"]
     if len(num) > 1 and num[0] == "0" and "." not in num:  # "0830", "07": codes and clock times
         return True
-    if len(num) == 4 and 1900 <= int(num) <= 2100 and not m["scale"]:
+    if len(num) == 4 and num.isdigit() and 1900 <= int(num) <= 2100 and not m["scale"]:
         return bool(_THE_TAIL.search(low, max(0, m.start() - 8), m.start())) and not _PLURAL_NEXT.match(low, m.end())
     return False
 
