@@ -178,7 +178,12 @@ def _find_people(text: str, taken: list[tuple[int, int]], kb: ActorKB) -> list[t
         while words and words[0].lower().strip("'\u2019") in nonname:
             a = text.index(words[1], a + len(words[0])) if len(words) > 1 else b
             words = words[1:]
-        if len(words) < 2:
+        # Trailing title words ("... Foreign Minister") and possessives ("Taiwan's") are not names.
+        while words and words[-1].lower() in nonname:
+            b = a + len(" ".join(words[:-1])) if len(words) > 1 else a
+            words = words[:-1]
+        b = a + len(text[a:b].rstrip())
+        if len(words) < 2 or any(re.search(r"['\u2019]s$", w) for w in words):
             continue
         if any(s < b and a < e for s, e in taken):
             continue
@@ -187,7 +192,7 @@ def _find_people(text: str, taken: list[tuple[int, int]], kb: ActorKB) -> list[t
         titled = bool(re.search(rf"(?:{cues.person_titles.pattern})\s*$", before, re.I))
         apposed = bool(re.match(r",\s+(?:a|an|the)?\s*(?:\w+\s+){0,3}?(?:" + cues.roles.pattern + "|"
                                 + cues.person_titles.pattern + ")", after, re.I))
-        speaks = bool(re.match(rf"\s*,?\s*(?:{cues.speech.pattern})", after, re.I))
+        speaks = bool(re.match(rf"\s*,?\s*(?:{cues.speech.pattern})", after))
         if titled or apposed or speaks:
             out.append((a, b, text[a:b]))
     return out

@@ -66,6 +66,9 @@ def _eventive_verb(ctx: DocContext, s: Sentence, t: TriggerMatch, words: list[st
     head = words[0] if words else ""
     if head.endswith("ed") or head in raw["past_irregular"]:
         return True
+    aspect = "|".join(re.escape(w) for w in raw["aspect_verbs"])
+    if re.search(rf"\b(?:{aspect})\s+to\s*$", s.text[:t.start - s.start]):
+        return True  # "continued to send arms"
     if head.endswith("ing"):
         before = s.text[:t.start - s.start].rstrip()
         prev = re.search(r"([A-Za-z]+)\W*$", before)
@@ -162,7 +165,7 @@ def _link(ctx: DocContext, s: Sentence, t: TriggerMatch, attr: A.Attribution,
     return actor1, actor2
 
 
-_LOC_PREPS = {"in", "at", "inside", "across", "near", "within", "of", "into", "throughout", "over"}
+_LOC_PREPS = {"in", "at", "inside", "across", "near", "within", "into", "throughout", "over"}
 
 
 def _governed_place(ctx: DocContext, s: Sentence, m: Mention) -> bool:
@@ -261,6 +264,25 @@ def _head(t: TriggerMatch) -> TriggerMatch:
                 return t
             return replace(t, start=t.start + m.start(), end=t.start + m.end(), text=m.group(0))
     return t
+
+
+def _commitment(ctx: DocContext, s: Sentence, t: TriggerMatch) -> TriggerMatch | None:
+    """"X will support Y" -> AGREE (a promise); "X vowed to strike Y" -> THREATEN.  Else None."""
+    from dataclasses import replace
+
+    raw = get_cues().raw
+    window = " ".join(_clause_before(s, t.start).split()[-int(raw["commitment_window"]):]).lower()
+    if not re.search(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in raw["commitment"]) + r")(?![\w-])", window):
+        return None
+    if re.search(r"\b(?:would|could|might|may|if|unless|plans?|contingency|scenario)\b", window):
+        return None
+    if t.plover_type in raw["commitment_cooperative"]:
+        kind = "AGREE"
+    elif t.plover_type in raw["commitment_hostile"]:
+        kind = "THREATEN"
+    else:
+        return None
+    return replace(t, event_type=None, sub_event_type=None, plover_type=kind, plover_mode=None, family="verbal")
 
 
 def _interception_as_attack(s: Sentence, t: TriggerMatch) -> TriggerMatch:
@@ -375,7 +397,13 @@ def extract_events(ctx: DocContext) -> list[Event]:
         found: list[Event] = []
         for t in find_triggers(s.text, offset=s.start):
             t = _interception_as_attack(s, _head(t))
-            if not is_eventive(ctx, s, t) or is_irrealis(s, t) or is_negated(s, t):
+            if is_negated(s, t) or ctx.in_quote(t.start):
+                continue
+            if is_irrealis(s, t):
+                t = _commitment(ctx, s, t)  # a promise or threat is itself the (verbal) event
+                if t is None:
+                    continue
+            elif not is_eventive(ctx, s, t):
                 continue
             for ev in _build(ctx, s, t):
                 if not _concrete(ev, t):
