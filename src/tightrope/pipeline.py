@@ -1,4 +1,4 @@
-"""The main job, as library calls: ingest -> extract -> (analyse) -> report.
+"""The main job, as library calls: ingest -> extract -> resolve (merge) -> (analyse) -> report.
 
 The CLI is a thin layer over these functions.  Each step is resumable:
 documents are keyed by content hash, extraction is recorded per document
@@ -104,6 +104,14 @@ def extract(store: Store, *, force: bool = False, settings: Settings | None = No
     return ExtractSummary(len(docs), counts)
 
 
+def resolve_events(store: Store, *, settings: Settings | None = None):
+    """Link text actors, then merge event mentions into canonical events (rebuilds both)."""
+    from tightrope.resolve.merge import merge_events
+    from tightrope.resolve.textactors import rebuild_links
+
+    return merge_events(store, settings=settings, links=rebuild_links(store))
+
+
 def report(store: Store, out: Path) -> Path:
     from tightrope.report.html import write_report
 
@@ -115,5 +123,6 @@ def run(paths: Iterable[Path], store: Store, report_path: Path | None, *,
     settings = settings or Settings()
     ing = ingest(list(paths), store, settings=settings, progress=progress)
     ext = extract(store, settings=settings, progress=progress)
+    resolve_events(store, settings=settings)
     out = report(store, report_path) if report_path is not None else None
     return ing, ext, out

@@ -40,6 +40,24 @@ class Settings:
     # 90 keeps "Kataeb"/"Kataib" style transliteration pairs while rejecting
     # different groups that share words ("Hezbollah" vs "Hezbollah Brigades").
     fuzzy_threshold: float = 90.0
+    # Cross-article event merging (resolve/merge.py).  Reports of one incident
+    # place it within a few km of each other (town vs. nearby base, village vs.
+    # district centre); 50 km keeps neighbouring towns' separate incidents apart
+    # in most theatres while absorbing gazetteer and wording slack.
+    merge_radius_km: float = float(_env("MERGE_RADIUS_KM", "50"))
+    # Day-precision dates of one incident drift by a day or two across reports
+    # ("overnight", "on Sunday" in a Monday article, time zones).
+    merge_day_window: int = int(_env("MERGE_DAY_WINDOW", "2"))
+    # Dates coarser than this never merge: a year-precision mention matches
+    # everything in its year and would glue unrelated incidents together.
+    merge_max_precision: str = _env("MERGE_MAX_PRECISION", "month")
+    # geo_precision at or above which a place is compared by admin1/country
+    # rather than by distance (ACLED: 3 = province or country level).
+    merge_coarse_geo_precision: int = 3
+    # Text-actor linking: first names of one person in two transliterations
+    # ("Yehia"/"Yahya") score ~60-80 on rapidfuzz ratio; 80 plus an equal
+    # consonant skeleton catches them without joining different people who share a surname.
+    person_first_name_ratio: float = 80.0
     workers: int = int(_env("WORKERS", "1"))
     serve_host: str = _env("HOST", "127.0.0.1")
     serve_port: int = int(_env("PORT", "8765"))

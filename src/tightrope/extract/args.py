@@ -38,7 +38,7 @@ def attribution(ctx: DocContext, s: Sentence, trigger_start: int) -> Attribution
     sources: list[Mention] = []
     names: list[str] = []
     for m in cues.source_phrases.finditer(s.text):
-        # The source is the head of the phrase: "according to the Israeli newspaper Maariv" -> Maariv.
+        # The source is the head of the phrase: "according to the Israeli daily Haaretz" -> Haaretz.
         np_end = s.start + m.end() + (re.search(r"[,;.()]|$", s.text[m.end():]).start())
         inside = [x for x in s.mentions if s.start + m.end() <= x.start < np_end and x.start - (s.start + m.end()) < 60
                   and x.method not in ("demonym", "adjectival")]

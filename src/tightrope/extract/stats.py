@@ -9,7 +9,7 @@ Two shapes cover most reporting:
   in the sentence: "a sharp increase in attacks").
 
 Origin ("originating from Iraq"), target ("on Israel") and source ("according
-to Maariv", "the newspaper highlighted", "a report by X revealed") come from
+to Haaretz", "the newspaper highlighted", "a report by X revealed") come from
 the sentence, else carry over from the previous statistic nearby: the second
 sentence of a running tally rarely repeats who is counting.
 """

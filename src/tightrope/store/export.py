@@ -33,6 +33,13 @@ CONTRACT: dict[str, list[str]] = {
     "relations": ["subject", "subject_id", "relation", "object", "object_id", "doc_id", "method",
                   "confidence", "text", "char_start", "char_end"],
     "actors": ["actor_id", "name", "aliases", "actor_type", "country", "affiliations", "origin"],
+    # One row per incident after cross-article merging (resolve/merge.py); ``members``
+    # lists every mention as {event_id, doc_id, char_start, char_end}.
+    "canonical_events": ["canonical_event_id", "event_date", "date_precision", "event_type", "sub_event_type",
+                         "plover_type", "actor1", "actor1_id", "actor2", "actor2_id", "location", "admin1",
+                         "country", "latitude", "longitude", "geo_precision", "weapon", "fatalities",
+                         "fatalities_max", "claim_statuses", "n_mentions", "n_documents", "doc_ids",
+                         "publishers", "first_reported", "last_reported", "members"],
 }
 FORMATS = ("jsonl", "csv", "parquet")
 
@@ -48,6 +55,10 @@ def _plain(v: Any) -> Any:
 def table_rows(store: Store, table: str) -> list[dict[str, Any]]:
     if table == "actors":
         return actor_rows(store)
+    if table == "canonical_events":
+        from tightrope.resolve.canonical import canonical_rows
+
+        return [{c: _plain(r.get(c)) for c in CONTRACT[table]} for r in canonical_rows(store)]
     cols = CONTRACT[table]
     return [{c: _plain(r.get(c)) for c in cols} for r in store.rows(table)]
 

@@ -66,4 +66,32 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        # Cross-article merging (resolve/merge.py): one row per incident and one
+        # per member mention; rebuilt wholesale by merge_events().  actor_links
+        # maps text actors to the KB actor or fuller text name they stand for.
+        "0002_canonical_events",
+        """
+        CREATE TABLE canonical_events (
+            canonical_event_id VARCHAR PRIMARY KEY,
+            event_date DATE, date_precision VARCHAR,
+            event_type VARCHAR, sub_event_type VARCHAR, plover_type VARCHAR,
+            actor1 VARCHAR, actor1_id VARCHAR, actor2 VARCHAR, actor2_id VARCHAR,
+            location VARCHAR, admin1 VARCHAR, country VARCHAR,
+            latitude DOUBLE, longitude DOUBLE, geo_precision INTEGER,
+            weapon VARCHAR, fatalities INTEGER, fatalities_max INTEGER,
+            claim_statuses VARCHAR[], n_mentions INTEGER, n_documents INTEGER,
+            doc_ids VARCHAR[], publishers VARCHAR[],
+            first_reported VARCHAR, last_reported VARCHAR
+        );
+        CREATE TABLE canonical_members (
+            canonical_event_id VARCHAR NOT NULL, event_id VARCHAR NOT NULL, doc_id VARCHAR NOT NULL,
+            char_start INTEGER, char_end INTEGER, claim_status VARCHAR,
+            PRIMARY KEY (canonical_event_id, event_id)
+        );
+        CREATE TABLE actor_links (
+            actor_id VARCHAR PRIMARY KEY, canonical_id VARCHAR NOT NULL, method VARCHAR, score DOUBLE
+        );
+        """,
+    ),
 ]
