@@ -130,6 +130,11 @@ def origin_country(ctx: DocContext, ms: list[Mention]) -> str | None:
     return None
 
 
+def weapons_in(s: Sentence) -> str:
+    """Every weapon word of the sentence, lower-cased and joined (for coding by means)."""
+    return " ".join(m.group(0).lower() for m in get_cues().weapons.finditer(s.text))
+
+
 def find_weapon(s: Sentence, near: int) -> str | None:
     cues = get_cues()
     best = None

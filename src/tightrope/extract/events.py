@@ -305,8 +305,8 @@ _CLASH_CUE = re.compile(r"\bclash|\bfight(?:s|ing)?\b|\bfought\b|\bbattl|gunfigh
 _PROTEST_CUE = re.compile(r"protest|demonstrat|rall(?:y|ies)|march|crowd|riot|sit-in|tear gas|dispers", re.I)
 
 
-def _refine_type(t: TriggerMatch, s: Sentence, actor1: Mention | None,
-                 weapon: str | None) -> tuple[str | None, str | None]:
+def _refine_type(t: TriggerMatch, s: Sentence, actor1: Mention | None, weapon: str | None,
+                 place=None) -> tuple[str | None, str | None]:
     """Sentence evidence sharpens the classifier's coding of an attack.
 
     The weapon named decides between the remote types (a drone is an air/drone
@@ -319,29 +319,48 @@ def _refine_type(t: TriggerMatch, s: Sentence, actor1: Mention | None,
         et, sub = None, None  # "strike"/"hit" without any crowd in sight is not about protesters
     if t.plover_type != "ASSAULT":
         return et, sub
-    w = (weapon or "").lower()
+    # All weapons of the sentence count ("warplanes fired a missile" is an air strike).
+    w = ((weapon or "") + " " + A.weapons_in(s)).lower().strip()
     remote = {None, "Attack", "Armed clash", "Shelling/artillery/missile attack", "Air/drone strike"}
     if sub in remote | {"Grenade", "Remote explosive/landmine/IED"} and w:
         for pattern, etype, stype in get_cues().raw["weapon_types"]:
             if re.search(pattern, w):
                 return etype, stype
     one_sided = sub in (None, "Attack") or (sub == "Armed clash" and not _CLASH_CUE.search(s.text))
-    if one_sided and actor1 is not None and actor1.actor_type in A.STATE_TYPES:
+    abroad = actor1 is not None and place is not None and actor1.country and place.country_code \
+        and actor1.country != place.country_code
+    if one_sided and actor1 is not None and actor1.actor_type in A.STATE_TYPES and abroad:
+        # A state striking targets abroad, with no ground fighting described, does so from the air.
         return "Explosions/Remote violence", "Air/drone strike"
     return et, sub
 
 
-def _build(ctx: DocContext, s: Sentence, t: TriggerMatch) -> list[Event]:
+def _sentence_coding(s: Sentence) -> tuple[str | None, str | None, str | None]:
+    """The benchmark-scored snippet classifier's ACLED coding of the whole sentence."""
+    from tightrope.extract.classify import acled_names, classify_snippet
+
+    code, _, plover = classify_snippet(s.text, allow_unseen=False)
+    return (*acled_names(code), plover) if code != "OTHER" else (None, None, None)
+
+
+def _build(ctx: DocContext, s: Sentence, t: TriggerMatch, coding=None) -> list[Event]:
+    from dataclasses import replace
+
+    if coding and coding[1] and t.event_type is not None:
+        # One sentence, one ACLED coding (as ACLED codes one event per report of an incident):
+        # the sentence classifier weighs every cue together, and its PLOVER type follows.
+        if not get_cues().interception.fullmatch(t.text.lower()):
+            t = replace(t, event_type=coding[0], sub_event_type=coding[1])
     attr = A.attribution(ctx, s, t.start)
     origins = A.origin_mentions(ctx, s)
     actor1, actor2 = _link(ctx, s, t, attr, origins)
     weapon = A.find_weapon(s, t.start) if _violent(t) else None
-    event_type, sub = _refine_type(t, s, actor1, weapon)
+    place_exclude = origins + ([actor1] if actor1 else [])
+    place = A.pick_place(ctx, s, t.start, place_exclude)
+    event_type, sub = _refine_type(t, s, actor1, weapon, place)
     a1, a1_id, assoc1 = _actor_fields(ctx, actor1)
     a2, a2_id, assoc2 = _actor_fields(ctx, actor2)
     status, sources = _claim(ctx, s, t, attr)
-    place_exclude = origins + ([actor1] if actor1 else [])
-    place = A.pick_place(ctx, s, t.start, place_exclude)
     hedged = bool(get_cues().hedges.search(s.text))
     out = []
     for date in _date_for(ctx, s, t):
@@ -373,15 +392,22 @@ def _compatible(a: Event, b: Event) -> bool:
     def eq(x, y):
         return x is None or y is None or x == y
 
-    return (a.plover_type == b.plover_type and eq(a.actor1_id or a.actor1, b.actor1_id or b.actor1)
+    same_kind = a.plover_type == b.plover_type or (a.sub_event_type is not None and a.sub_event_type == b.sub_event_type)
+    return (same_kind and eq(a.actor1_id or a.actor1, b.actor1_id or b.actor1)
             and eq(a.actor2_id or a.actor2, b.actor2_id or b.actor2)
             and (a.date.iso() if a.date else None) == (b.date.iso() if b.date else None))
+
+
+# When two triggers of one sentence code the same incident, the more material PLOVER type wins.
+_PLOVER_RANK = {"ASSAULT": 0, "PROTEST": 1, "COERCE": 2, "MOBILIZE": 3, "SANCTION": 4}
 
 
 def _merge(a: Event, b: Event) -> Event:
     from tightrope.models import replace
 
     fill = {}
+    if a.plover_type != b.plover_type and _PLOVER_RANK.get(b.plover_type, 9) < _PLOVER_RANK.get(a.plover_type, 9):
+        fill["plover_type"], fill["plover_mode"] = b.plover_type, b.plover_mode
     for f in ("actor1", "actor1_id", "assoc_actor_1", "actor2", "actor2_id", "assoc_actor_2", "origin_country",
               "place", "weapon", "fatalities", "outcome", "event_type", "sub_event_type"):
         if getattr(a, f) is None and getattr(b, f) is not None:
@@ -395,6 +421,7 @@ def extract_events(ctx: DocContext) -> list[Event]:
         if s.is_header:
             continue
         found: list[Event] = []
+        coding = None
         for t in find_triggers(s.text, offset=s.start):
             t = _interception_as_attack(s, _head(t))
             if is_negated(s, t) or ctx.in_quote(t.start):
@@ -405,7 +432,9 @@ def extract_events(ctx: DocContext) -> list[Event]:
                     continue
             elif not is_eventive(ctx, s, t):
                 continue
-            for ev in _build(ctx, s, t):
+            if coding is None and t.event_type is not None:
+                coding = _sentence_coding(s)
+            for ev in _build(ctx, s, t, coding):
                 if not _concrete(ev, t):
                     continue
                 for i, prev in enumerate(found):
