@@ -240,6 +240,9 @@ def build_context(doc: Document, kb: ActorKB | None = None, gaz: Gazetteer | Non
                 method=p.place.method)
         for p in find_places(sdoc, gaz)
     ]
+    # "Iraq" inside "Islamic Resistance in Iraq", "Washington" inside "Washington Institute": not places.
+    place_ms = [p for p in place_ms if not any(a.start <= p.start and p.end <= a.end and (a.end - a.start) > (p.end - p.start)
+                                               for a in actor_ms)]
     country = _country_of_story(actor_ms, place_ms)
     taken = [(m.start, m.end) for m in actor_ms]
     people: dict[str, Person] = {}

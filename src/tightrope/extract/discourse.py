@@ -21,6 +21,8 @@ from functools import lru_cache
 from tightrope.extract.context import DocContext, Mention, Sentence
 from tightrope.extract.cues import get_cues, phrase_regex
 
+# "Iran-backed", "Iranian": mentions that modify a noun rather than name the actor of the clause.
+MODIFIER_METHODS = ("adjectival", "demonym")
 GROUP_TYPES = {"armed_group", "coalition", "party", "organisation"}
 ORG_TYPES = GROUP_TYPES | {"state", "state_force", "government_body", "igo", "media", "think_tank"}
 _PREPS = {"in", "from", "of", "to", "with", "against", "on", "at", "into", "toward", "towards", "by", "for",
@@ -87,10 +89,12 @@ def resolve_discourse(ctx: DocContext) -> None:
                         target = prev_subject if prev_subject and prev_subject.actor_type in ORG_TYPES else None
                     else:
                         # "The group said it launched ...": the pronoun is the speaker.
-                        sp = re.search(rf"(?:{get_cues().speech.pattern})\s+(?:that\s+)?$", s.text[:m.start()])
+                        sp = re.search(rf"(?:{get_cues().speech.pattern})\s+(?:(?:on|in|late|early)\s+\w+\s+)?"
+                                       rf"(?:that\s+)?$", s.text[:m.start()])
                         if sp:
                             before = [x for x in s.mentions if x.end <= s.start + sp.start()
-                                      and x.actor_type in ORG_TYPES and not ctx.in_quote(x.start)]
+                                      and x.actor_type in ORG_TYPES and not ctx.in_quote(x.start)
+                                      and x.method not in MODIFIER_METHODS]
                             target = before[-1] if before else None
                 if target is not None:
                     new.append(_copy(target, a, b, word))
@@ -99,7 +103,7 @@ def resolve_discourse(ctx: DocContext) -> None:
         # Subject, then salience updates in reading order.
         subject = None
         for m in s.mentions:
-            if ctx.in_quote(m.start) or _governed(s, m):
+            if ctx.in_quote(m.start) or _governed(s, m) or m.method in MODIFIER_METHODS:
                 continue
             subject = m
             break

@@ -24,7 +24,7 @@ from tightrope.extract.cues import get_cues
 from tightrope.extract.discourse import ORG_TYPES
 from tightrope.models import DateValue, Event, Provenance
 
-_CLAUSE_BREAK = re.compile(r"[;:]|\bwhile\b|\bbut\b|\bwhereas\b|\bwhich\b", re.I)
+_CLAUSE_BREAK = re.compile(r"[;:]|\b(?:while|but|whereas|which|when|after|because|although)\b", re.I)
 # A verb of planning or speech just before "to <trigger>" makes it irrealis ("plans to strike").
 _REMOTE_SUBS = {None, "Attack"}
 
@@ -119,7 +119,9 @@ def _link(ctx: DocContext, s: Sentence, t: TriggerMatch, attr: A.Attribution,
     excluded = {(m.start, m.end) for m in origins}
     if t.family != "verbal":
         excluded |= {(m.start, m.end) for m in attr.sources}
-    cands = [m for m in s.mentions if (m.start, m.end) not in excluded and m.actor_type != "media"]
+    # Sponsor adjectives ("Iran-backed militias") name who backs the actor, not the actor.
+    cands = [m for m in s.mentions if (m.start, m.end) not in excluded and m.actor_type != "media"
+             and m.method != "adjectival"]
     before = [m for m in cands if m.end <= t.start]
     # Multi-word triggers may include their object ("urged the Security Council to"):
     # arguments after the trigger start right after its first word.
@@ -141,6 +143,16 @@ def _link(ctx: DocContext, s: Sentence, t: TriggerMatch, attr: A.Attribution,
     if _violent(t) and icp:
         pre = [m for m in s.mentions if m.end <= s.start + icp.start()]
         interceptor = pre[-1] if pre else None
+    passive = bool(_PASSIVE.search(s.text[:t.start - s.start]))
+    if passive:
+        # "Three soldiers were killed": the subject suffered the act; only "by X" names the actor.
+        patient = [m for m in before if m.start >= s.start + len(s.text[:t.start - s.start])
+                   - len(_clause_before(s, t.start)) and not _governed_place(ctx, s, m)]
+        if patient and victim_owner is None:
+            victim_owner = patient[-1]
+        if actor1 is None:
+            return None, victim_owner if victim_owner is not None else next(
+                (m for m in after if not _same(m, actor1)), None)
     if actor1 is None:
         clause_start = s.start + len(s.text[:t.start - s.start]) - len(_clause_before(s, t.start))
         pool = [m for m in before if m.start >= clause_start and not _same(m, victim_owner)
@@ -192,6 +204,7 @@ def _governed_place(ctx: DocContext, s: Sentence, m: Mention) -> bool:
         return False
 
 
+_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|got)\s+(?:\w+ly\s+)?$", re.I)
 _RELATIVE = re.compile(r"\b(?:that|which|who|whose|where|when)\b", re.I)
 
 
@@ -406,6 +419,11 @@ def _merge(a: Event, b: Event) -> Event:
     from tightrope.models import replace
 
     fill = {}
+    # Never let a merge make one actor both sides of the event.
+    if a.actor1 is None and b.actor1 is not None and (b.actor1_id or b.actor1) == (a.actor2_id or a.actor2):
+        b = replace(b, actor1=None, actor1_id=None, assoc_actor_1=None)
+    if a.actor2 is None and b.actor2 is not None and (b.actor2_id or b.actor2) == (a.actor1_id or a.actor1):
+        b = replace(b, actor2=None, actor2_id=None, assoc_actor_2=None)
     if a.plover_type != b.plover_type and _PLOVER_RANK.get(b.plover_type, 9) < _PLOVER_RANK.get(a.plover_type, 9):
         fill["plover_type"], fill["plover_mode"] = b.plover_type, b.plover_mode
     for f in ("actor1", "actor1_id", "assoc_actor_1", "actor2", "actor2_id", "assoc_actor_2", "origin_country",
