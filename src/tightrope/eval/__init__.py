@@ -41,6 +41,10 @@ def run_eval(benchmarks_dir: Path, out_json: Path | None = None) -> dict:
 
     scores["article_case2021"] = article.evaluate_case(root / CASE_DIR)
     scores["article_plover_gsr"] = article.evaluate_plover(root / PLOVER_DIR)
+    if (root / "ucdp_ged_sample").is_dir():  # optional: resolver measurement (KB + gazetteer) on UCDP GED
+        from . import ucdp
+
+        scores["ucdp"] = ucdp.run_ucdp(root / "ucdp_ged_sample")
     scores["seconds"] = round(time.perf_counter() - t0, 3)
     if out_json is not None:
         out = Path(out_json)

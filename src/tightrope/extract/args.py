@@ -159,12 +159,24 @@ def find_weapon(s: Sentence, near: int) -> str | None:
     return best[1] if best else None
 
 
-_NUM = r"(?:\d[\d,]*|[A-Za-z]+(?:-[A-Za-z]+)?|a|an|one)"
+
+
+@lru_cache(maxsize=1)
+def _number_alternation() -> str:
+    """Digits or a number word from the vocabulary (never any word: "after 3 ..." must find "3")."""
+    from tightrope.extract.numbers import load_vocab
+
+    v = load_vocab()
+    words = [w for k in ("units", "teens", "tens", "multipliers", "scales", "vague") for w in v[k]]
+    words += ["a", "an", "a dozen", "dozens of", "scores of", "hundreds of", "tens of"]
+    alt = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return rf"(?:\d[\d,]*|(?:{alt})(?:[- ](?:{alt}))?)"
 
 
 @lru_cache(maxsize=1)
 def _fatality_patterns() -> tuple[re.Pattern[str], ...]:
     cues = get_cues()
+    _NUM = _number_alternation()
     victims = cues.victims.pattern
     killed = cues.killed.pattern
     pats = [

@@ -224,6 +224,34 @@ def _generic_mentions(text: str, named: list[Mention]) -> list[Mention]:
     return out
 
 
+_PREV_WORD = re.compile(r"([A-Z][\w'\u2019-]*)\s+$")
+_NEXT_WORD = re.compile(r"\s+([A-Z][\w'\u2019-]*)")
+# Capitalised words that may sit beside a place name without being part of another name.
+_PLACE_NEIGHBOURS = {"Province", "Governorate", "District", "Region", "City", "County", "State", "Valley",
+                     "Heights", "Strip", "Bank", "Air", "Base", "Airport", "Port", "The", "In", "At", "On",
+                     "From", "Near", "Northern", "Southern", "Eastern", "Western", "Central", "North", "South",
+                     "East", "West", "Upper", "Lower", "Greater", "Mr", "Ms", "And", "But", "While", "After",
+                     "Before", "Since", "During", "Outside", "Inside", "Across"}
+
+
+def _name_fragment(text: str, p: Mention, named: list[Mention]) -> bool:
+    """"Kafr Batna", "Maart Numan": a gazetteer hit that is one word of a longer, unknown name."""
+    covered = [(m.start, m.end) for m in named]
+    prev = _PREV_WORD.search(text[max(0, p.start - 40):p.start])
+    if prev:
+        ps = p.start - len(prev.group(0))
+        sentence_start = not text[:ps].strip() or text[:ps].rstrip()[-1:] in ".!?\n\"\u201c"
+        if prev.group(1) not in _PLACE_NEIGHBOURS and not sentence_start \
+                and not any(a <= ps < b for a, b in covered):
+            return True
+    nxt = _NEXT_WORD.match(text[p.end:p.end + 40])
+    if nxt and nxt.group(1) not in _PLACE_NEIGHBOURS:
+        ns = p.end + nxt.start(1)
+        if not any(a <= ns < b for a, b in covered):
+            return True
+    return False
+
+
 def build_context(doc: Document, kb: ActorKB | None = None, gaz: Gazetteer | None = None) -> DocContext:
     kb = kb or ActorKB.load()
     gaz = gaz or Gazetteer.load()
@@ -243,6 +271,7 @@ def build_context(doc: Document, kb: ActorKB | None = None, gaz: Gazetteer | Non
     # "Iraq" inside "Islamic Resistance in Iraq", "Washington" inside "Washington Institute": not places.
     place_ms = [p for p in place_ms if not any(a.start <= p.start and p.end <= a.end and (a.end - a.start) > (p.end - p.start)
                                                for a in actor_ms)]
+    place_ms = [p for p in place_ms if p.method == "curated" or not _name_fragment(text, p, actor_ms)]
     country = _country_of_story(actor_ms, place_ms)
     taken = [(m.start, m.end) for m in actor_ms]
     people: dict[str, Person] = {}

@@ -78,6 +78,20 @@ class ActorKB:
                     _add(self._alias_ci, s.text.casefold(), a.actor_id)
                 if not s.case_sensitive and (n := self.normalise(s.text)):
                     _add(self._norm, n, a.actor_id)
+        # ACLED/UCDP-style names for a state's institutions resolve to the state itself:
+        # "Government of Syria", "Military Forces of Iraq", "Iraqi government".
+        self._state_tokens: set[str] = set()
+        for a in self._actors.values():
+            if a.actor_type != "state":
+                continue
+            for form in (a.name, *a.aliases):
+                if " " not in form.strip():
+                    self._state_tokens.add(self.normalise(form))
+            for pattern in ("government of {}", "military forces of {}", "{} government", "{}'s government",
+                            "government of the {}"):
+                _add(self._alias_ci, pattern.format(a.name).casefold(), a.actor_id)
+                if n := self.normalise(pattern.format(a.name)):
+                    _add(self._norm, n, a.actor_id)
         self._norm_keys = list(self._norm)
         self._matchers = None
 
@@ -176,7 +190,10 @@ class ActorKB:
                                score_cutoff=threshold - _COUNTRY_BOOST - _TYPE_BOOST)
         best_raw = hits[0][1] if hits else _best_score(key, self._norm_keys)
         ranked: list[tuple[float, str]] = []
+        qtok = set(key.split())
         for cand, raw, _ in hits:
+            if (qtok ^ set(cand.split())) & self._state_tokens:
+                continue  # "government of iran" is not "government of iraq": differing words name states
             for aid in self._norm[cand]:
                 a = self._actors[aid]
                 boost = (_COUNTRY_BOOST if country and a.country == country else 0.0) + (
