@@ -32,6 +32,7 @@ def _env() -> Environment:
     env = Environment(loader=PackageLoader("tightrope", "report/templates"),
                       autoescape=select_autoescape(["html", "j2"], default=True, default_for_string=True),
                       trim_blocks=True, lstrip_blocks=True)
+    env.globals["admin_label"] = data.admin_label
     env.filters["num"] = lambda v: "" if v is None else (f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}")
     return env
 
