@@ -195,7 +195,22 @@ def _find_people(text: str, taken: list[tuple[int, int]], kb: ActorKB) -> list[t
         speaks = bool(re.match(rf"\s*,?\s*(?:{cues.speech.pattern})", after))
         if titled or apposed or speaks:
             out.append((a, b, text[a:b]))
+    # "President Obama", "Gen. Sims": a title and a single surname.
+    spans = [(x, y) for x, y, _ in out] + list(taken)
+    for m in _titled_surname().finditer(text):
+        a, b = m.start(1), m.end(1)
+        if m.group(1).lower() in nonname or any(x < b and a < y for x, y in spans):
+            continue
+        out.append((a, b, m.group(1)))
     return out
+
+
+@lru_cache(maxsize=1)
+def _titled_surname() -> re.Pattern[str]:
+    titles = {v for t in get_cues().raw["person_titles"] if t[0].isalpha() for v in (t, t.capitalize(), t.title())}
+    alt = "|".join(re.escape(t) for t in sorted(titles, key=len, reverse=True))
+    # Case-sensitive on purpose: the name must be capitalised ("expert on" is no name).
+    return re.compile(rf"\b(?:{alt})\.?\s+({_NAME_TOKEN})\b(?!\s+(?:[A-Z]|(?:al|el|bin|ibn|abu)\b))")
 
 
 @lru_cache(maxsize=1)

@@ -237,7 +237,40 @@ def _best_score(key: str, keys: list[str]) -> float:
 
 @lru_cache(maxsize=4)
 def _default_kb(base: Path, extra: tuple[Path, ...]) -> ActorKB:
-    return ActorKB(load_kb([base, *extra]))
+    data = load_kb([base, *extra])
+    data.records.extend(_iso_states(data))
+    return ActorKB(data)
+
+
+def _iso_states(data: KBData) -> list:
+    """Every ISO 3166 country the curated KB lacks, as a plain state actor.
+
+    The curated file covers the states our sources talk about most, with
+    demonyms and capitals; any article of any conflict may name another
+    ("Chad", "Burkina Faso"), and it should resolve to a state, not to nothing.
+    """
+    import re
+
+    import pycountry
+
+    from tightrope.resolve.kb import ActorRecord
+
+    have = {r.actor.country for r in data.records if r.actor.actor_type == "state"}
+    taken = {r.actor.actor_id for r in data.records}
+    out = []
+    for c in pycountry.countries:
+        if c.alpha_2 in have:
+            continue
+        name = getattr(c, "common_name", None) or c.name
+        aid = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+        if aid in taken:
+            continue
+        names = {name, c.name, getattr(c, "official_name", c.name)} - {name}
+        surfaces = (Surface(name, "name"), *(Surface(n, "alias") for n in sorted(names)))
+        actor = Actor(actor_id=aid, name=name, aliases=tuple(sorted(names)), actor_type="state",
+                      country=c.alpha_2, origin="iso3166")
+        out.append(ActorRecord(actor=actor, surfaces=surfaces, path="pycountry", line=0))
+    return out
 
 
 @lru_cache(maxsize=1)
