@@ -196,10 +196,11 @@ def summarise(items: dict[str, list[dict]]) -> dict[str, Any]:
 def handcheck_sample(items: dict[str, list[dict]], n: int = HANDCHECK_N,
                      seed: int = HANDCHECK_SEED) -> dict[str, list[dict]]:
     """The fixed random sample of resolved items that was checked by hand."""
-    rng = random.Random(seed)
+    # One generator per kind: a change in actor resolution must not re-draw the place sample.
     acts = [a for a in items["actors"] if a["resolved"]]
     plcs = [p for p in items["places"] if p["resolved"]]
-    return {"actor": rng.sample(acts, min(n, len(acts))), "place": rng.sample(plcs, min(n, len(plcs)))}
+    return {"actor": random.Random(seed).sample(acts, min(n, len(acts))),
+            "place": random.Random(seed + 1).sample(plcs, min(n, len(plcs)))}
 
 
 def read_handcheck(path: Path) -> list[dict[str, str]]:
