@@ -96,13 +96,15 @@ def scores():
 # Floors a little under what the KB and gazetteer reach today, so regressions show.
 @needs_ucdp
 @pytest.mark.parametrize("path,floor", [
-    (("actors", "share_resolved"), 0.22),
+    (("actors", "share_resolved"), 0.55),
     (("actors", "share_correct_of_resolved"), 0.95),
     (("places", "share_resolved"), 0.45),
     (("places", "share_within_50km_of_resolved"), 0.50),
     (("places", "share_same_country_of_resolved"), 0.85),
     (("handcheck", "actor", "share_correct"), 0.90),
-    (("handcheck", "place", "share_correct"), 0.65),
+    # Re-drawn sample (one generator per kind) judged strictly on 2026-11-23: a province
+    # or reference city given for a named village is "partial", not correct (22/12/6 of 40).
+    (("handcheck", "place", "share_correct"), 0.52),
 ])
 def test_ucdp_floors(scores, path, floor):
     v = scores
