@@ -88,11 +88,19 @@ def test_irrealis_negated_and_quoted_are_not_events(body):
     ("The Islamic Resistance in Iraq claimed responsibility for a drone attack on Erbil airport on Tuesday.", "claimed", False),
     ("The Pentagon confirmed that a drone attack hit al-Tanf garrison on Tuesday.", "confirmed", False),
     ("A drone reportedly struck a base near Erbil on Tuesday.", "reported", True),
+    ("Kataib Hezbollah said on Tuesday that it had launched a drone at a base in the Kurdistan Region.", "claimed",
+     False),
     ("The drones were likely launched from Iraq and struck Eilat on Tuesday.", "reported", True),
 ])
 def test_claim_status_and_hedging(body, status, hedged):
     ev = one_event(body, plover_type="ASSAULT")
     assert ev.claim_status == status and ev.hedged is hedged
+
+
+def test_one_sentence_one_coding_without_mixing_families():
+    ev = one_event("About 2,000 troops remain under an agreement, fighting remnants of the Islamic State group on Monday.",
+                   plover_type="ASSAULT")
+    assert ev.sub_event_type != "Agreement"
 
 
 def test_interception_makes_interceptor_the_target():

@@ -181,8 +181,10 @@ _LOC_PREPS = {"in", "at", "inside", "across", "near", "within", "into", "through
 
 
 def _governed_place(ctx: DocContext, s: Sentence, m: Mention) -> bool:
-    """'in Iraq', 'in Iraq and Syria': a state named as a location is neither actor nor target."""
-    if m.actor_type != "state":
+    """'in Iraq', 'in Iraq and Syria', 'in the Kurdistan Region': a state or a governed territory
+    named as a location is neither actor nor target."""
+    is_place = any(p.start <= m.start < p.end or m.start <= p.start < m.end for p in s.places)
+    if m.actor_type != "state" and not (is_place and m.actor_type == "government_body"):
         return False
     before = ctx.doc.text[s.start:m.start]
     # Walk back over coordinated states: "in Iraq and Syria", "in Iraq, Syria and Jordan".
@@ -238,13 +240,17 @@ def _date_for(ctx: DocContext, s: Sentence, t: TriggerMatch) -> list[DateValue]:
     return [None]  # type: ignore[list-item]
 
 
-def _claim(ctx: DocContext, s: Sentence, t: TriggerMatch, attr: A.Attribution) -> tuple[str, tuple[str, ...]]:
+def _claim(ctx: DocContext, s: Sentence, t: TriggerMatch, attr: A.Attribution,
+           actor1: Mention | None = None) -> tuple[str, tuple[str, ...]]:
     if ctx.in_quote(t.start):
         speaker = next((m.name for m in s.mentions if not ctx.in_quote(m.start)
                         and (m.kind == "person" or m.actor_type == "person")), None)
         return "claimed", ((speaker,) if speaker else attr.source_names)
     text = s.text
     rel_t = t.start - s.start
+    if _violent(t) and actor1 is not None and any(
+            (m.actor_id or m.name) == (actor1.actor_id or actor1.name) for m in attr.sources):
+        return "claimed", attr.source_names  # an armed actor reporting its own attack claims it
     for status, rx in get_cues().claim:
         for m in rx.finditer(text):
             if t.family == "verbal" and rel_t <= m.start() < t.end - s.start:
@@ -348,6 +354,10 @@ def _refine_type(t: TriggerMatch, s: Sentence, actor1: Mention | None, weapon: s
     return et, sub
 
 
+# Material-conflict PLOVER types: one sentence coding may unify them ("deployed a drone to strike").
+_MATERIAL = {"ASSAULT", "COERCE", "PROTEST", "MOBILIZE"}
+
+
 def _sentence_coding(s: Sentence) -> tuple[str | None, str | None, str | None]:
     """The benchmark-scored snippet classifier's ACLED coding of the whole sentence."""
     from tightrope.extract.classify import acled_names, classify_snippet
@@ -359,7 +369,8 @@ def _sentence_coding(s: Sentence) -> tuple[str | None, str | None, str | None]:
 def _build(ctx: DocContext, s: Sentence, t: TriggerMatch, coding=None) -> list[Event]:
     from dataclasses import replace
 
-    if coding and coding[1] and t.event_type is not None:
+    if coding and coding[1] and t.event_type is not None and (
+            coding[2] == t.plover_type or {coding[2], t.plover_type} <= _MATERIAL):
         # One sentence, one ACLED coding (as ACLED codes one event per report of an incident):
         # the sentence classifier weighs every cue together, and its PLOVER type follows.
         if not get_cues().interception.fullmatch(t.text.lower()):
@@ -373,7 +384,7 @@ def _build(ctx: DocContext, s: Sentence, t: TriggerMatch, coding=None) -> list[E
     event_type, sub = _refine_type(t, s, actor1, weapon, place)
     a1, a1_id, assoc1 = _actor_fields(ctx, actor1)
     a2, a2_id, assoc2 = _actor_fields(ctx, actor2)
-    status, sources = _claim(ctx, s, t, attr)
+    status, sources = _claim(ctx, s, t, attr, actor1)
     hedged = bool(get_cues().hedges.search(s.text))
     out = []
     for date in _date_for(ctx, s, t):
