@@ -28,6 +28,13 @@ class Provenance:
     confidence: float = 1.0
 
 
+def _evidence(fact: Any) -> dict[str, Any]:
+    """The evidence columns every extracted fact exports: how it was found and its exact span."""
+    p = fact.provenance
+    return {"method": p.method, "confidence": p.confidence, "text": fact.text,
+            "char_start": p.char_start, "char_end": p.char_end}
+
+
 @dataclass(frozen=True)
 class DateValue:
     """A date with the precision the text supports and how it was found."""
@@ -190,11 +197,7 @@ class Event:
             "attributed_to": list(self.attributed_to),
             "hedged": self.hedged,
             "trigger": self.trigger,
-            "method": self.provenance.method,
-            "confidence": self.provenance.confidence,
-            "text": self.text,
-            "char_start": self.provenance.char_start,
-            "char_end": self.provenance.char_end,
+            **_evidence(self),
         }
 
 
@@ -225,11 +228,7 @@ class Statement:
             "statement_type": self.statement_type,
             "target": self.target,
             "quote": self.quote,
-            "method": self.provenance.method,
-            "confidence": self.provenance.confidence,
-            "text": self.text,
-            "char_start": self.provenance.char_start,
-            "char_end": self.provenance.char_end,
+            **_evidence(self),
         }
 
 
@@ -263,11 +262,7 @@ class Statistic:
             "period_start": self.period_start.isoformat() if self.period_start else None,
             "period_end": self.period_end.isoformat() if self.period_end else None,
             "source": self.source,
-            "method": self.provenance.method,
-            "confidence": self.provenance.confidence,
-            "text": self.text,
-            "char_start": self.provenance.char_start,
-            "char_end": self.provenance.char_end,
+            **_evidence(self),
         }
 
 
@@ -290,11 +285,7 @@ class Relation:
             "object": self.object,
             "object_id": self.object_id,
             "doc_id": self.doc_id,
-            "method": self.provenance.method,
-            "confidence": self.provenance.confidence,
-            "text": self.text,
-            "char_start": self.provenance.char_start,
-            "char_end": self.provenance.char_end,
+            **_evidence(self),
         }
 
 
