@@ -6,6 +6,7 @@ rejected, the rest stored), other codes from the error tree in errors.py.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -13,7 +14,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
+import click
 import typer
+from typer.exceptions import TyperException
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -30,6 +33,8 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
 DbOpt = Annotated[Optional[Path], typer.Option("--db", help="DuckDB file (default ./tightrope.duckdb).")]
+WorkersOpt = Annotated[Optional[int], typer.Option(
+    "--workers", min=1, help="Extraction processes (default 1, or TIGHTROPE_WORKERS).")]
 
 
 def _db(db: Path | None) -> Path:
@@ -43,8 +48,8 @@ def _errors():
     except TightropeError as e:
         err.print(f"error: {e}", markup=False)
         raise typer.Exit(e.exit_code) from None
-    except (typer.Exit, KeyboardInterrupt):
-        raise
+    except (typer.Exit, typer.Abort, TyperException, click.ClickException, KeyboardInterrupt):
+        raise  # typer/click print these themselves (usage errors such as BadParameter, "Aborted!")
     except Exception as e:  # a bug of ours: one line for the user, the traceback on request
         if os.environ.get("TIGHTROPE_DEBUG"):
             raise
@@ -81,19 +86,29 @@ def _print_ingest(summary) -> int:
     return {"ok": EXIT_OK, "partial": EXIT_PARTIAL, "failed": EXIT_FAILED}[summary.status]
 
 
+def _print_extract_failures(ext) -> int:
+    """One line per document the extractor could not handle; the exit code it calls for."""
+    for r in getattr(ext, "failures", ()):
+        err.print(f"error: {r.path} ({r.item}): {r.reason}", markup=False)
+    return EXIT_PARTIAL if getattr(ext, "failures", ()) else EXIT_OK
+
+
 @app.command()
 def run(paths: Annotated[list[Path], typer.Argument(help="Files or folders of articles.")],
         db: DbOpt = None,
         report: Annotated[Optional[Path], typer.Option("--report", help="HTML report path.")] = None,
-        no_report: Annotated[bool, typer.Option("--no-report", help="Skip the report.")] = False) -> None:
+        no_report: Annotated[bool, typer.Option("--no-report", help="Skip the report.")] = False,
+        workers: WorkersOpt = None) -> None:
     """Ingest, extract, analyse and report, in one go."""
     from tightrope import pipeline
     from tightrope.store.db import Store
 
     with _errors(), Store(_db(db)) as store, _progress() as prog:
         report_path = None if no_report else (report or Settings().report_path)
-        ing, ext, written = pipeline.run(paths, store, report_path, progress=prog)
+        ing, ext, written = pipeline.run(paths, store, report_path, progress=prog, workers=workers)
     code = _print_ingest(ing)
+    if _print_extract_failures(ext) and code == EXIT_OK:
+        code = EXIT_PARTIAL
     c = ext.counts
     err.print(f"extracted {c.get('events', 0)} events, {c.get('statements', 0)} statements, "
               f"{c.get('stats', 0)} statistics, {c.get('relations', 0)} relations "
@@ -117,16 +132,54 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders of
 
 @app.command()
 def extract(db: DbOpt = None,
-            force: Annotated[bool, typer.Option("--force", help="Re-extract every document.")] = False) -> None:
-    """Extract events, statements, statistics and relations from stored documents."""
+            force: Annotated[bool, typer.Option("--force", help="Re-extract every document.")] = False,
+            workers: WorkersOpt = None,
+            engine: Annotated[str, typer.Option("--engine", help="local, or ray (needs the ray extra); "
+                                                "with --input.")] = "local",
+            input_path: Annotated[Optional[Path], typer.Option(
+                "--input", help="A JSONL or Parquet corpus to extract straight to Parquet (no store).")] = None,
+            out_dir: Annotated[Optional[Path], typer.Option(
+                "--out", help="Output folder for --input (one Parquet file per table).")] = None) -> None:
+    """Extract events, statements, statistics and relations from stored documents.
+
+    With --input CORPUS --out DIR: read a JSONL/Parquet corpus and write documents, events,
+    statements, stats and relations as Parquet in the export contract, streaming.
+    """
     from tightrope import pipeline
     from tightrope.store.db import Store
 
+    if input_path is not None or engine != "local":
+        _extract_corpus(input_path, out_dir, engine, workers)
+        return
     with _errors(), Store(_db(db)) as store, _progress() as prog:
-        ext = pipeline.extract(store, force=force, progress=prog)
+        ext = pipeline.extract(store, force=force, progress=prog, workers=workers)
+    code = _print_extract_failures(ext)
     c = ext.counts
     err.print(f"extracted {c['events']} events, {c['statements']} statements, {c['stats']} statistics, "
               f"{c['relations']} relations from {ext.documents} documents", markup=False)
+    if code:
+        raise typer.Exit(code)
+
+
+def _extract_corpus(input_path: Path | None, out_dir: Path | None, engine: str, workers: int | None) -> None:
+    from tightrope.scale import run_engine
+
+    if input_path is None or out_dir is None:
+        err.print("error: --engine/--input need both --input CORPUS and --out DIR", markup=False)
+        raise typer.Exit(2)
+    if engine not in ("local", "ray"):
+        err.print(f"error: unknown engine {engine!r} (choose local or ray)", markup=False)
+        raise typer.Exit(2)
+    with _errors(), _progress() as prog:
+        s = run_engine(input_path, out_dir, engine=engine, workers=workers or Settings().workers, progress=prog)
+    for r in s.rejects:
+        err.print(f"error: {r.path} ({r.item}): {r.reason}", markup=False)
+    c = s.counts
+    err.print(f"extracted {c.get('events', 0)} events, {c.get('statements', 0)} statements, "
+              f"{c.get('stats', 0)} statistics, {c.get('relations', 0)} relations from {s.documents} documents "
+              f"({s.records} records, {s.duplicates} duplicates, {len(s.rejects)} rejected) into {out_dir}",
+              markup=False)
+    raise typer.Exit(EXIT_PARTIAL if s.rejects else EXIT_OK)
 
 
 @app.command()
@@ -134,10 +187,16 @@ def export(db: DbOpt = None,
            fmt: Annotated[str, typer.Option("--format", help="jsonl, csv or parquet.")] = "jsonl",
            out_dir: Annotated[Path, typer.Option("-o", "--out", help="Output folder.")] = Path("export")) -> None:
     """Write documents, events, statements, stats, relations and actors (the export contract)."""
+    from tightrope.errors import ExportError
     from tightrope.store.db import Store
+    from tightrope.store.export import FORMATS
     from tightrope.store.export import export as do_export
 
-    with _errors(), Store(_db(db)) as store:
+    with _errors():
+        if fmt not in FORMATS:
+            raise ExportError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    # Read-only: a mistyped --db is an error, not a new empty store exported as empty files.
+    with _errors(), Store(_db(db), read_only=True) as store:
         paths = do_export(store, out_dir, fmt)
     for p in paths:
         out.print(str(p), markup=False)
@@ -207,14 +266,47 @@ def _register_plugins() -> None:
     for mod in ("tightrope.analyse.cli", "tightrope.resolve.cli", "tightrope.report.cli", "tightrope.serve.cli"):
         try:
             module = importlib.import_module(mod)
+            module.register(app)
         except ModuleNotFoundError as e:
-            if e.name != mod:
-                raise
-            continue
-        module.register(app)
+            if e.name == mod:
+                continue
+            _plugin_failed(mod, e)
+        except Exception as e:  # a broken plugin must not take the other commands down
+            _plugin_failed(mod, e)
+
+
+def _plugin_failed(mod: str, e: Exception) -> None:
+    if os.environ.get("TIGHTROPE_DEBUG"):
+        raise e
+    err.print(f"warning: commands of {mod} unavailable ({type(e).__name__}: {e})", markup=False)
+
+
+def _guarded(fn):
+    """The command wrapped in _errors(): whatever escapes it becomes one line and an exit code."""
+    if getattr(fn, "_tightrope_guarded", False):
+        return fn
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with _errors():
+            return fn(*args, **kwargs)
+
+    wrapper._tightrope_guarded = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _guard_commands(typer_app: typer.Typer) -> None:
+    """Every command, plugins' included, even code outside its own ``with _errors()`` block."""
+    for info in typer_app.registered_commands:
+        if info.callback is not None:
+            info.callback = _guarded(info.callback)
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            _guard_commands(group.typer_instance)
 
 
 _register_plugins()
+_guard_commands(app)
 
 
 def main() -> None:

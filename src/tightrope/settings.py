@@ -27,6 +27,11 @@ class Settings:
     max_article_bytes: int = int(_env("MAX_ARTICLE_BYTES", str(20 * 1024 * 1024)))
     # Texts shorter than this carry no reportable event (a title alone is ~60 chars).
     min_article_chars: int = int(_env("MIN_ARTICLE_CHARS", "40"))
+    # A run of text longer than this without a sentence break or line break is not
+    # article prose (a dump, a flattened table): it is rejected at ingest, because the
+    # extractor's work per sentence grows faster than linearly with its length.
+    # Long real sentences (victim lists) run to ~2,000 characters.
+    max_sentence_chars: int = int(_env("MAX_SENTENCE_CHARS", "5000"))
     # Share of control/NUL characters above which a file is treated as binary.
     max_binary_ratio: float = 0.02
     # Documents written to the store per transaction.

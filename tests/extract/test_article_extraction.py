@@ -41,6 +41,10 @@ def one_event(body: str, **filters):
     ("Two of its soldiers were killed in a drone attack on Friday, Israel said.", "actor2", "Israel"),
     ("A drone launched from Syria struck a farm near Haifa on Monday.", "origin_country", "Syria"),
     ("A drone launched from Syria struck a farm near Haifa on Monday.", "location", "Haifa"),
+    ("On 12 May 2023, the Rapid Support Forces clashed with the Sudanese Armed Forces in Khartoum.", "actor1",
+     "Rapid Support Forces"),
+    ("On 3 March 2024, Boko Haram militants attacked a military base in Gwoza, killing five soldiers.", "actor1",
+     "Boko Haram"),
     ("The Islamic Resistance in Iraq said it launched a drone at Harir air base on Tuesday.", "actor1",
      "Islamic Resistance in Iraq"),
     ("The Islamic Resistance in Iraq said it launched a drone at Harir air base on Tuesday.", "claim_status", "claimed"),
@@ -78,6 +82,7 @@ def test_several_months_give_one_event_each():
     "Officials said the group did not attack the convoy.",
     "Analysts warn that a large-scale war could follow any strike on Iraq.",
     "\"We will strike every base,\" the commander said.",
+    "The number of wounded could still rise, she said.",
 ])
 def test_irrealis_negated_and_quoted_are_not_events(body):
     assert [e for e in run(body).events if e.plover_type == "ASSAULT"] == []

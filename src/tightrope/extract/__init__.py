@@ -35,8 +35,12 @@ def extract_document(doc: Document) -> Extraction:
     from tightrope.extract.events import extract_events
     from tightrope.extract.relations import extract_relations
     from tightrope.extract.statements import extract_statements
+    from tightrope.extract import classify, dates
     from tightrope.extract.stats import extract_stats
 
+    # Text caches serve one document: none is carried over (bounded memory, honest benchmarks).
+    classify.clear_caches()
+    dates.clear_caches()
     ctx = build_context(doc)
     relations = extract_relations(ctx)  # first: fills people's roles for statements
     statements = extract_statements(ctx)

@@ -23,6 +23,7 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable
 
@@ -282,6 +283,13 @@ _TERM_NAMES_OK: list[bool] = [
 _TERM_TAGS: list[frozenset[str]] = [
     frozenset().union(*(_LEX.groups[g].tags for g in gids)) for _, gids in _LEX.terms
 ]
+# Speed (same matches): the phrase index split by item kind, so a token costs two
+# plain-string lookups instead of two tuple builds; actor-role groups per term.
+_INDEX_L = {val: cands for (kind, val), cands in _LEX.index.items() if kind == "L"}
+_INDEX_S = {val: cands for (kind, val), cands in _LEX.index.items() if kind == "S"}
+_TERM_ACTOR_GROUPS: list[tuple[str, ...]] = [
+    tuple(g for g in gids if _LEX.groups[g].actor_role) for _, gids in _LEX.terms
+]
 
 
 # ---------------------------------------------------------------------------
@@ -296,33 +304,54 @@ class _Tok:
     end: int
 
 
+# word -> (surface, lemma key): a pure function of the word, so shared by every text.
+# Bounded: cleared when it outgrows a large news vocabulary.
+_WORD_KEYS: dict[str, tuple[str, str]] = {}
+_WORD_KEYS_MAX = 200_000
+
+
+def _word_key(w: str) -> tuple[str, str]:
+    s = w.lower().replace("\u2019", "'")
+    k = s[:-2] if s.endswith("'s") else s
+    if len(_WORD_KEYS) >= _WORD_KEYS_MAX:
+        _WORD_KEYS.clear()
+    sk = _WORD_KEYS[w] = (s, _LEX.lemma.get(k, k))
+    return sk
+
+
 def _tokenize(text: str) -> list[_Tok]:
-    lemma = _LEX.lemma
+    cache = _WORD_KEYS
     toks = []
     for m in _TOKEN_RE.finditer(text):
-        s = m.group().lower().replace("\u2019", "'")
-        k = s[:-2] if s.endswith("'s") else s
-        toks.append(_Tok(s, lemma.get(k, k), m.start(), m.end()))
+        w = m.group()
+        sk = cache.get(w) or _word_key(w)
+        st, en = m.span()
+        toks.append(_Tok(sk[0], sk[1], st, en))
     return toks
 
 
 def _match_rest(items: tuple, toks: list[_Tok], j: int) -> int:
-    """Match pattern items from token j; return end index (exclusive) or -1."""
-    if not items:
-        return j
-    kind, val = items[0]
-    if kind == "*":
-        for gap in range(0, 5):
-            e = _match_rest(items[1:], toks, j + gap)
-            if e >= 0:
-                return e
-        return -1
-    if j >= len(toks):
-        return -1
-    t = toks[j]
-    if (kind == "L" and t.key == val) or (kind == "S" and t.surf == val):
-        return _match_rest(items[1:], toks, j + 1)
-    return -1
+    """Match pattern items from token j; return end index (exclusive) or -1.
+
+    A gap ("*") takes 0..4 tokens, the first that lets the rest match; plain items
+    are walked in a loop (recursion and tuple slicing only at a gap)."""
+    n = len(toks)
+    for idx, (kind, val) in enumerate(items):
+        if kind == "*":
+            rest = items[idx + 1:]
+            for gap in range(0, 5):
+                e = _match_rest(rest, toks, j + gap)
+                if e >= 0:
+                    return e
+            return -1
+        if j >= n:
+            return -1
+        t = toks[j]
+        if (kind == "L" and t.key == val) or (kind == "S" and t.surf == val):
+            j += 1
+        else:
+            return -1
+    return j
 
 
 def _name_flags(text: str, toks: list[_Tok]) -> list[bool]:
@@ -359,16 +388,24 @@ def _name_flags(text: str, toks: list[_Tok]) -> list[bool]:
 
 def _find(toks: list[_Tok], names: list[bool] | None = None) -> list[tuple[int, int, int]]:
     """All (start_tok, end_tok, term id) matches, minus those inside a longer match."""
-    index = _LEX.index
+    index_l, index_s = _INDEX_L, _INDEX_S
     found: list[tuple[int, int, int]] = []
+    n = len(toks)
     for i, t in enumerate(toks):
         name = names[i] if names else False
-        for key in (("L", t.key), ("S", t.surf)):
-            cands = index.get(key)
+        nxt = toks[i + 1] if i + 1 < n else None
+        for cands in (index_l.get(t.key), index_s.get(t.surf)):
             if not cands:
                 continue
             for rest, tid in cands:
                 if name and not _TERM_NAMES_OK[tid]:
+                    continue
+                if not rest:  # one-word term
+                    found.append((i, i + 1, tid))
+                    continue
+                kind, val = rest[0]
+                # Most phrases fail on their second word: test it here before the matcher call.
+                if kind != "*" and (nxt is None or (nxt.key if kind == "L" else nxt.surf) != val):
                     continue
                 e = _match_rest(rest, toks, i + 1)
                 if e > 0:
@@ -589,6 +626,10 @@ def _lead_code(an: _Analysis) -> str | None:
     return None
 
 
+# The event extractor asks find_triggers and then classify_snippet about the same
+# sentence: the analysis is a pure function of the text, computed once.  Callers
+# never mutate the result (classify_snippet copies scores before adding its bonus).
+@lru_cache(maxsize=256)
 def _analyse(text: str) -> _Analysis:
     toks = _tokenize(text)
     names = _name_flags(text, toks)
@@ -614,8 +655,8 @@ def _analyse(text: str) -> _Analysis:
     weapon_obj: set[int] = set()
     resolved_first: str | None = None
     for mi, (_, _, tid) in enumerate(matches):
-        for g in _LEX.terms[tid][1]:
-            if groups[g].actor_role:
+        for g in _TERM_ACTOR_GROUPS[tid]:
+            if True:  # (actor-role groups only; kept nested as in the original loop)
                 if not _has_territory_object(mi, matches, mtags, toks, sent, names):
                     if _has_weapon_object(mi, matches, mtags, sent):
                         weapon_obj.add(mi)
@@ -632,19 +673,24 @@ def _analyse(text: str) -> _Analysis:
     for r in _LEX.rules:
         if r.near and _near(r.near, matches, mtags, sent):
             tags.add("near:" + r.rid)
-    for r in _LEX.rules:
-        if not _rule_ok(r, tags):
-            continue
+    # Tags are final here: each rule is checked once for both passes.
+    ok = [r for r in _LEX.rules if _rule_ok(r, tags)]
+    for r in ok:
         for code, w in r.votes:
             scores[code] = scores.get(code, 0.0) + w
-    for r in _LEX.rules:
-        if not r.scale or not _rule_ok(r, tags):
+    for r in ok:
+        if not r.scale:
             continue
         for code, f in r.scale:
             if code in scores:
                 scores[code] *= f
     an = _Analysis(toks, matches, sent, tags, scores, actor_of, object_ok, weapon_obj)
     return an
+
+
+def clear_caches() -> None:
+    """Forget analysed texts (extract_document calls this once per document)."""
+    _analyse.cache_clear()
 
 
 def _best(scores: dict[str, float], allowed: Iterable[str]) -> tuple[str | None, float]:

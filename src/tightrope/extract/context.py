@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from tightrope.extract.cues import get_cues
 from tightrope.extract.dates import DateMention, find_dates
-from tightrope.extract.nlp import get_nlp
+from tightrope.extract.nlp import make_doc, sentence_spans
 from tightrope.models import DateValue, Document, Place
 from tightrope.resolve.actors import ActorKB, find_actors
 from tightrope.resolve.places import Gazetteer, find_places
@@ -53,6 +53,9 @@ class Sentence:
     dates: list[DateMention] = field(default_factory=list)
     places: list[Mention] = field(default_factory=list)
     subject: Mention | None = None
+    # Per-sentence results of argument finders that several triggers of the sentence
+    # ask for (args.py); filled lazily once the context is built, never compared.
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass
@@ -122,14 +125,14 @@ def _sentences(doc: Document, sdoc) -> list[Sentence]:
     out: list[Sentence] = []
     para = 0
     text = doc.text
-    for sent in sdoc.sents:
+    for sent_start, sent_end in sentence_spans(sdoc):
         # Split each spaCy sentence at line breaks: headlines have no full stop.
         pieces = []
-        s0 = sent.start_char
-        for m in re.finditer(r"\n+", text[sent.start_char:sent.end_char]):
-            pieces.append((s0, sent.start_char + m.start(), True))
-            s0 = sent.start_char + m.end()
-        pieces.append((s0, sent.end_char, False))
+        s0 = sent_start
+        for m in re.finditer(r"\n+", text[sent_start:sent_end]):
+            pieces.append((s0, sent_start + m.start(), True))
+            s0 = sent_start + m.end()
+        pieces.append((s0, sent_end, False))
         for a, b, ends_line in pieces:
             seg = text[a:b]
             lead = len(seg) - len(seg.lstrip())
@@ -189,10 +192,10 @@ def _find_people(text: str, taken: list[tuple[int, int]], kb: ActorKB) -> list[t
             continue
         before = text[max(0, a - 40):a]
         after = text[b:b + 40]
-        titled = bool(re.search(rf"(?:{cues.person_titles.pattern})\s*$", before, re.I))
-        apposed = bool(re.match(r",\s+(?:a|an|the)?\s*(?:\w+\s+){0,3}?(?:" + cues.roles.pattern + "|"
-                                + cues.person_titles.pattern + ")", after, re.I))
-        speaks = bool(re.match(rf"\s*,?\s*(?:{cues.speech.pattern})", after))
+        titled_rx, apposed_rx, speaks_rx = _people_res()
+        titled = bool(titled_rx.search(before))
+        apposed = bool(apposed_rx.match(after))
+        speaks = bool(speaks_rx.match(after))
         if titled or apposed or speaks:
             out.append((a, b, text[a:b]))
     # "President Obama", "Gen. Sims": a title and a single surname.
@@ -203,6 +206,18 @@ def _find_people(text: str, taken: list[tuple[int, int]], kb: ActorKB) -> list[t
             continue
         out.append((a, b, m.group(1)))
     return out
+
+
+@lru_cache(maxsize=1)
+def _people_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The title / apposition / speech-verb tests of _find_people, compiled once: built per
+    candidate from kB-long cue patterns they cost a rebuild and re-hash each time, and
+    evict other patterns from re's cache."""
+    cues = get_cues()
+    return (re.compile(rf"(?:{cues.person_titles.pattern})\s*$", re.I),
+            re.compile(r",\s+(?:a|an|the)?\s*(?:\w+\s+){0,3}?(?:" + cues.roles.pattern + "|"
+                       + cues.person_titles.pattern + ")", re.I),
+            re.compile(rf"\s*,?\s*(?:{cues.speech.pattern})"))
 
 
 @lru_cache(maxsize=1)
@@ -267,25 +282,36 @@ def _name_fragment(text: str, p: Mention, named: list[Mention]) -> bool:
     return False
 
 
+def _inside_longer(p: Mention, actors: list[Mention], starts: list[int]) -> bool:
+    """Is p inside a longer actor mention?  Actor mentions never overlap and come sorted
+    (find_actors), so only the last one starting at or before p can hold it."""
+    i = bisect.bisect_right(starts, p.start) - 1
+    if i < 0:
+        return False
+    a = actors[i]
+    return a.start <= p.start and p.end <= a.end and (a.end - a.start) > (p.end - p.start)
+
+
 def build_context(doc: Document, kb: ActorKB | None = None, gaz: Gazetteer | None = None) -> DocContext:
     kb = kb or ActorKB.load()
     gaz = gaz or Gazetteer.load()
     text = doc.text
-    sdoc = get_nlp()(text)  # tokenised once; the recognisers reuse it
+    # Tokenised once; the recognisers reuse it, and the sentences come from its token arrays.
+    sdoc = make_doc(text)
     sentences = _sentences(doc, sdoc)
     actor_ms = [
         Mention(m.start, m.end, m.text, "actor", m.canonical, m.actor_id, m.actor_type,
                 (kb.get(m.actor_id).country if kb.get(m.actor_id) else None), method=m.method)
-        for m in find_actors(sdoc, kb)
+        for m in find_actors(sdoc, kb, full_text=text)
     ]
     place_ms = [
         Mention(p.start, p.end, p.text, "place", p.place.name, country=p.place.country_code, place=p.place,
                 method=p.place.method)
-        for p in find_places(sdoc, gaz)
+        for p in find_places(sdoc, gaz, full_text=text)
     ]
     # "Iraq" inside "Islamic Resistance in Iraq", "Washington" inside "Washington Institute": not places.
-    place_ms = [p for p in place_ms if not any(a.start <= p.start and p.end <= a.end and (a.end - a.start) > (p.end - p.start)
-                                               for a in actor_ms)]
+    actor_starts = [a.start for a in actor_ms]
+    place_ms = [p for p in place_ms if not _inside_longer(p, actor_ms, actor_starts)]
     place_ms = [p for p in place_ms if p.method == "curated" or not _name_fragment(text, p, actor_ms)]
     country = _country_of_story(actor_ms, place_ms)
     taken = [(m.start, m.end) for m in actor_ms]

@@ -21,7 +21,7 @@ def phrase_regex(phrases: list[str], *, case_sensitive: bool = False) -> re.Patt
 
     Verbs are matched case-sensitively in lower case: "States" in "United States"
     is not the verb "states", nor "Claims" in a headline a claim."""
-    alts = sorted({p.lower() for p in phrases}, key=len, reverse=True)
+    alts = sorted({p if case_sensitive else p.lower() for p in phrases}, key=len, reverse=True)
     body = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts)
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", 0 if case_sensitive else re.IGNORECASE)
 
@@ -73,7 +73,11 @@ def get_cues() -> Cues:
     st = yaml.safe_load((DATA_DIR / "statement_types.yaml").read_text(encoding="utf-8"))
     return Cues(
         raw=raw,
-        irrealis=phrase_regex(raw["irrealis"]),
+        # Case-sensitive, with sentence-initial capitals ("If ..."), except words that are also
+        # names or months when capitalised ("May 2023", "Will Smith").
+        irrealis=phrase_regex([v for w in raw["irrealis"] for v in
+                               ((w,) if w in raw["irrealis_lowercase_only"] else (w, w.capitalize()))],
+                              case_sensitive=True),
         negation=phrase_regex(raw["negation"]),
         hedges=phrase_regex(raw["hedges"]),
         claim=tuple((k, phrase_regex(v, case_sensitive=True)) for k, v in raw["claim_status"].items()),

@@ -357,10 +357,24 @@ def _matches(sc: _Scan) -> Iterator[tuple[re.Match, Builder]]:
                     yield m, builder
 
 
+@lru_cache(maxsize=512)  # a long article's sentences; a miss only costs a rescan
+def _match_list(text: str) -> tuple[str, tuple[tuple[re.Match, Builder], ...]]:
+    """(lower-cased text, every pattern match): they do not depend on ``ref``, and each
+    sentence is scanned twice per document (find_dates, then date_spans for numbers).
+    Cleared per document (extract_document), so no text is remembered across documents."""
+    low = lower_same_length(text)
+    return low, tuple(_matches(_Scan(text, low, None)))
+
+
+def clear_caches() -> None:
+    _match_list.cache_clear()
+
+
 def _candidates(text: str, ref: DateValue | None) -> list[Built]:
-    sc = _Scan(text, lower_same_length(text), ref)
+    low, matches = _match_list(text)
+    sc = _Scan(text, low, ref)
     out: list[Built] = []
-    for m, builder in _matches(sc):
+    for m, builder in matches:
         try:
             out.extend(builder(sc, m))
         except (ValueError, OverflowError, KeyError):  # "February 30", year 0: not a date

@@ -35,6 +35,13 @@ def _anaphor_res() -> dict[str, re.Pattern[str]]:
     return {kind: phrase_regex(cues.anaphors(kind)) for kind in ("group", "media", "pronoun", "person")}
 
 
+@lru_cache(maxsize=1)
+def _speaker_before_re() -> re.Pattern[str]:
+    """A speech verb right before a pronoun ("said it"), compiled once (kB-long cue pattern)."""
+    return re.compile(rf"(?:{get_cues().speech.pattern})\s+(?:(?:on|in|late|early)\s+\w+\s+)?"
+                      rf"(?:that\s+)?$")
+
+
 def _prev_word(text: str, pos: int) -> str:
     m = re.search(r"([A-Za-z]+)[^A-Za-z]*$", text[:pos])
     return m.group(1).lower() if m else ""
@@ -89,8 +96,7 @@ def resolve_discourse(ctx: DocContext) -> None:
                         target = prev_subject if prev_subject and prev_subject.actor_type in ORG_TYPES else None
                     else:
                         # "The group said it launched ...": the pronoun is the speaker.
-                        sp = re.search(rf"(?:{get_cues().speech.pattern})\s+(?:(?:on|in|late|early)\s+\w+\s+)?"
-                                       rf"(?:that\s+)?$", s.text[:m.start()])
+                        sp = _speaker_before_re().search(s.text[:m.start()])
                         if sp:
                             before = [x for x in s.mentions if x.end <= s.start + sp.start()
                                       and x.actor_type in ORG_TYPES and not ctx.in_quote(x.start)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 from tightrope.extract import args as A
 from tightrope.extract.classify import TriggerMatch, find_triggers
@@ -29,6 +30,7 @@ _CLAUSE_BREAK = re.compile(r"[;:]|\b(?:while|but|whereas|which|when|after|becaus
 _REMOTE_SUBS = {None, "Attack"}
 
 
+@A.sentence_cached(lambda s, pos: (s, pos))
 def _clause_before(s: Sentence, pos: int) -> str:
     before = s.text[:pos - s.start]
     parts = _CLAUSE_BREAK.split(before)
@@ -59,15 +61,25 @@ _AGGREGATE = re.compile(r"(?:\b\d[\d,]*|\b(?:two|three|four|five|six|seven|eight
                         r"(?:\s+[\w-]+){0,2}\s*$", re.I)
 
 
+@lru_cache(maxsize=1)
+def _cue_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Aspect verbs before "to", commitment words: compiled once (were rebuilt per trigger)."""
+    raw = get_cues().raw
+    aspect = "|".join(re.escape(w) for w in raw["aspect_verbs"])
+    return (re.compile(rf"\b(?:{aspect})\s+to\s*$"),
+            re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in raw["commitment"]) + r")(?![\w-])"))
+
+
 def _eventive_verb(ctx: DocContext, s: Sentence, t: TriggerMatch, words: list[str]) -> bool:
     raw = get_cues().raw
     if t.family == "protest" and _PAST_VERB.search(s.text):
         return True  # "Protesters poured into the streets": the crowd noun plus a past verb
     head = words[0] if words else ""
     if head.endswith("ed") or head in raw["past_irregular"]:
-        return True
-    aspect = "|".join(re.escape(w) for w in raw["aspect_verbs"])
-    if re.search(rf"\b(?:{aspect})\s+to\s*$", s.text[:t.start - s.start]):
+        prev = re.search(r"([A-Za-z]+)\W*$", s.text[:t.start - s.start])
+        # "the number of wounded", "the injured": a participle used as a noun is no event.
+        return not (prev and prev.group(1).lower() in ("the", "of"))
+    if _cue_res()[0].search(s.text[:t.start - s.start]):
         return True  # "continued to send arms"
     if head.endswith("ing"):
         before = s.text[:t.start - s.start].rstrip()
@@ -108,9 +120,24 @@ def _before_weapon(ctx: DocContext, m: Mention) -> bool:
     return bool(get_cues().weapons.match(follow.lstrip()))
 
 
+_HARMED_AFTER = re.compile(r"^\W*(?:\w+\s+){0,2}(?:were|was|had been|have been|got)\s+(?:\w+ly\s+)?"
+                           r"(?:killed|wounded|injured|hurt|slain|shot|kidnapped|abducted|targeted|hit)\b", re.I)
+_HARMING_BEFORE = re.compile(r"\b(?:killing|killed|wounding|wounded|injuring|injured|targeting|targeted|hitting|"
+                             r"attacking|attacked|kidnapping|abducting|kills|kill)\s+(?:at least\s+|some\s+|"
+                             r"about\s+)?(?:[\w-]+\s+){0,3}$", re.I)
+
+
 def _before_victims(ctx: DocContext, m: Mention) -> bool:
+    """Is this mention the owner of people who were harmed ("two of its soldiers were killed",
+    "killing five Iraqi soldiers")?  "Boko Haram militants attacked" names the attackers."""
     follow = ctx.doc.text[m.end:m.end + 30].lstrip()
-    return bool(get_cues().victims.match(follow)) or bool(re.match(r"(?:\w+\s+)?(?:soldiers|troops|forces|civilians)\b", follow, re.I))
+    noun = get_cues().victims.match(follow) or re.match(r"(?:\w+\s+)?(?:soldiers|troops|forces|civilians)\b",
+                                                        follow, re.I)
+    if not noun:
+        return False
+    after = ctx.doc.text[m.end + (len(ctx.doc.text[m.end:m.end + 30]) - len(follow)) + noun.end():m.end + 90]
+    before = ctx.doc.text[max(0, m.start - 60):m.start]
+    return bool(_HARMED_AFTER.match(after) or _HARMING_BEFORE.search(before))
 
 
 def _link(ctx: DocContext, s: Sentence, t: TriggerMatch, attr: A.Attribution,
@@ -180,6 +207,7 @@ def _link(ctx: DocContext, s: Sentence, t: TriggerMatch, attr: A.Attribution,
 _LOC_PREPS = {"in", "at", "inside", "across", "near", "within", "into", "throughout", "over"}
 
 
+@A.sentence_cached(lambda ctx, s, m: (s, m))
 def _governed_place(ctx: DocContext, s: Sentence, m: Mention) -> bool:
     """'in Iraq', 'in Iraq and Syria', 'in the Kurdistan Region': a state or a governed territory
     named as a location is neither actor nor target."""
@@ -291,7 +319,7 @@ def _commitment(ctx: DocContext, s: Sentence, t: TriggerMatch) -> TriggerMatch |
 
     raw = get_cues().raw
     window = " ".join(_clause_before(s, t.start).split()[-int(raw["commitment_window"]):]).lower()
-    if not re.search(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in raw["commitment"]) + r")(?![\w-])", window):
+    if not _cue_res()[1].search(window):
         return None
     if re.search(r"\b(?:would|could|might|may|if|unless|plans?|contingency|scenario)\b", window):
         return None

@@ -16,6 +16,7 @@ so statements can name the speaker's organisation.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from tightrope.extract.context import DocContext, Mention, Person, Sentence, fold
 from tightrope.extract.cues import get_cues
@@ -103,7 +104,7 @@ def _titles(ctx: DocContext, s: Sentence) -> list[Relation]:
         if not _is_person(p) or p.kind == "anaphor":
             continue
         before = ctx.doc.text[max(s.start, p.start - 60):p.start]
-        rm = re.search(rf"((?:{cues.roles.pattern}))\s+$", before, re.I)
+        rm = _role_before_re().search(before)
         if not rm:
             continue
         role_start = p.start - len(before) + rm.start()
@@ -148,11 +149,22 @@ def _copula(ctx: DocContext, s: Sentence) -> list[Relation]:
     return out
 
 
-def _shared_units(ctx: DocContext, s: Sentence) -> list[Relation]:
+# Built from cue lexicons once (per call they were rebuilt, re-escaped and re-hashed).
+@lru_cache(maxsize=1)
+def _role_before_re() -> re.Pattern[str]:
+    return re.compile(rf"((?:{get_cues().roles.pattern}))\s+$", re.I)
+
+
+@lru_cache(maxsize=1)
+def _shared_units_re() -> re.Pattern[str]:
     nouns = "|".join(re.escape(n) for n in get_cues().raw["shared_unit_nouns"])
+    return re.compile(rf"\b(?:have|has|maintain|maintains|hold|holds)\s+(?:their\s+own\s+)?(?:{nouns})\s+"
+                      rf"(?:in|within|inside)\s+", re.I)
+
+
+def _shared_units(ctx: DocContext, s: Sentence) -> list[Relation]:
     out = []
-    for m in re.finditer(rf"\b(?:have|has|maintain|maintains|hold|holds)\s+(?:their\s+own\s+)?(?:{nouns})\s+"
-                         rf"(?:in|within|inside)\s+", s.text, re.I):
+    for m in _shared_units_re().finditer(s.text):
         pos = s.start + m.start()
         left = [x for x in s.mentions if x.end <= pos and x.actor_type in ("armed_group", "coalition")]
         right = [x for x in s.mentions if x.start >= s.start + m.end() and x.start - (s.start + m.end()) <= 6]

@@ -20,6 +20,7 @@ import calendar
 import datetime as dt
 import hashlib
 import re
+from functools import lru_cache
 
 from tightrope.extract import args as A
 from tightrope.extract.context import DocContext, Sentence
@@ -42,17 +43,27 @@ def _period(value_date, precision: str, pub) -> tuple[dt.date | None, dt.date | 
     return d, d
 
 
+@lru_cache(maxsize=1)
+def _number_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """What follows a number (count noun, compound, victims), compiled once from the cue lexicons."""
+    cues = get_cues()
+    return (re.compile(r"\s+((?:[\w-]+\s+){0,2}?)((?:" + cues.count_nouns.pattern + r"))", re.I),
+            re.compile(r"\s+(" + cues.count_nouns.pattern + r")", re.I),
+            re.compile(r"\s+(?:of\s+(?:its|their|the)\s+)?(?:" + cues.victims.pattern + ")", re.I))
+
+
 def _subject_after(text: str, rel_end: int) -> tuple[str | None, str | None, int]:
     """(subject noun phrase, rate unit, end) right after a number: "drone attacks", "daily launches"."""
     cues = get_cues()
-    m = re.match(r"\s+((?:[\w-]+\s+){0,2}?)((?:" + cues.count_nouns.pattern + r"))", text[rel_end:], re.I)
+    subject_rx, compound_rx, _ = _number_res()
+    m = subject_rx.match(text[rel_end:])
     if not m:
         return None, None, rel_end
     mods = m.group(1).split()
     head = m.group(2)
     end = m.end()
     # Compounds of count nouns: "drone attacks", "missile strikes".
-    nxt = re.match(r"\s+(" + cues.count_nouns.pattern + r")", text[rel_end + end:], re.I)
+    nxt = compound_rx.match(text[rel_end + end:])
     if nxt:
         mods, head, end = mods + [head], nxt.group(1), end + nxt.end()
     unit = None
@@ -132,7 +143,7 @@ def extract_stats(ctx: DocContext) -> list[Statistic]:
                 subject, period_date = sentence_subject, d.value
                 if subject is None:
                     continue
-            if re.match(r"\s+(?:of\s+(?:its|their|the)\s+)?(?:" + cues.victims.pattern + ")", s.text[rel_end:], re.I):
+            if _number_res()[2].match(s.text[rel_end:]):
                 continue  # casualties belong to events, not tallies
             if period_date is None:
                 since = next((d for d in s.dates if not d.kind == "anchor"), None)

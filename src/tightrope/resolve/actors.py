@@ -319,12 +319,13 @@ def _build_matchers(kb: ActorKB):
 
 
 def find_actors(text, kb: ActorKB | None = None, offset: int = 0, *,
-                context_country: str | None = None) -> list[ActorMention]:
+                context_country: str | None = None, full_text: str | None = None) -> list[ActorMention]:
     """Non-overlapping, longest-first KB actor mentions with char offsets (+offset).
 
     ``text`` may be a string or an existing spaCy ``Doc`` (saves re-tokenising).
     A span shared by several actors (an ``ambiguous`` alias) is kept only when
-    ``context_country`` singles one out.
+    ``context_country`` singles one out.  ``full_text``: the Doc's text when the
+    caller has it (``Doc.text`` re-joins every token, as costly as tokenising).
     """
     from tightrope.extract.nlp import make_doc
 
@@ -338,7 +339,7 @@ def find_actors(text, kb: ActorKB | None = None, offset: int = 0, *,
     taken = [False] * len(doc)
     out: list[ActorMention] = []
     ctx = context_country.upper() if context_country else None
-    full = doc.text  # Doc.text re-joins every token on each access: read it once
+    full = full_text if full_text is not None else doc.text  # Doc.text re-joins every token: read it once
     # Longest span first (in characters), then leftmost.
     order = sorted(spans, key=lambda se: (-(doc[se[1] - 1].idx + len(doc[se[1] - 1]) - doc[se[0]].idx), se[0]))
     for start, end in order:

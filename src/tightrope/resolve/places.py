@@ -314,17 +314,18 @@ def _load_cached(data_dir: Path) -> Gazetteer:
 
 
 def find_places(text, gaz: Gazetteer | None = None, offset: int = 0,
-                context_country: str | None = None) -> list[PlaceMention]:
+                context_country: str | None = None, full_text: str | None = None) -> list[PlaceMention]:
     """Non-overlapping, longest-first place mentions with char offsets (+offset).
 
-    ``text`` may be a string or an existing spaCy ``Doc``.
+    ``text`` may be a string or an existing spaCy ``Doc``; ``full_text`` is the Doc's
+    text when the caller has it (``Doc.text`` re-joins every token).
     """
     from tightrope.extract.nlp import make_doc
 
     gaz = gaz or Gazetteer.load()
     doc = make_doc(text) if isinstance(text, str) else text
     firsts = gaz._get_matcher()
-    text_ = doc.text
+    text_ = full_text if full_text is not None else doc.text
     n = len(doc)
     # Token offsets as arrays: creating a Python Token per token dominated the cost.
     arr = doc.to_array([IDX, LENGTH])

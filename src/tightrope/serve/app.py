@@ -10,8 +10,9 @@ Swagger/ReDoc pages are off (they load scripts from a CDN); the schema is at
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import duckdb
@@ -27,23 +28,83 @@ STATIC = Path(__file__).parent / "static"
 
 
 class StoreAccess:
-    """Opens the store per request; serialises with writes (see module docstring)."""
+    """One shared read-only connection, a cursor per request; writes wait for reads to finish.
 
-    def __init__(self, db_path: Path):
+    Opening DuckDB costs ~15 ms (a database instance per connect), which capped
+    the dashboard near 60 requests/s when it connected per request.  The
+    connection is kept while requests come and closed after ``idle_close_s``
+    without one, so a ``tightrope`` command in another process can take the
+    file's write lock between bursts of use (DuckDB locks the file while any
+    connection is open).  Reads run side by side on their own cursors (DuckDB
+    releases the GIL while it works); ``write()`` waits for them, closes the
+    connection and holds new reads off while the in-process ingest endpoint writes.
+    """
+
+    def __init__(self, db_path: Path, idle_close_s: float = 1.0):
         self.db_path = Path(db_path)
+        self.idle_close_s = idle_close_s
         self.lock = threading.Lock()
+        self._idle = threading.Condition(self.lock)
+        self._readers = 0
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._last = 0.0
+        self._reaper: threading.Thread | None = None
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            try:
+                self._con = duckdb.connect(str(self.db_path), read_only=True)
+            except duckdb.Error as e:
+                raise HTTPException(503, "store unavailable (busy or missing); retry shortly") from e
+            if self._reaper is None or not self._reaper.is_alive():
+                # Not a daemon: at exit the interpreter waits for it to close the connection,
+                # instead of killing it inside DuckDB (which aborts the process).
+                self._reaper = threading.Thread(target=self._reap, name="tightrope-store-reaper", daemon=False)
+                self._reaper.start()
+        return self._con
+
+    def _reap(self) -> None:
+        while True:
+            time.sleep(max(0.05, self.idle_close_s / 2))
+            with self.lock:
+                if self._con is None:
+                    return
+                if not self._readers and time.monotonic() - self._last >= self.idle_close_s:
+                    self._close()
+                    return
+
+    def _close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+    def close(self) -> None:
+        with self.lock:
+            self._idle.wait_for(lambda: self._readers == 0)
+            self._close()
 
     @contextmanager
     def read(self) -> Iterator[Reader]:
         with self.lock:
-            try:
-                con = duckdb.connect(str(self.db_path), read_only=True)
-            except duckdb.Error as e:
-                raise HTTPException(503, f"store unavailable: {e}") from e
-            try:
-                yield Reader(con)
-            finally:
-                con.close()
+            cur = self._open().cursor()
+            self._readers += 1
+        try:
+            yield Reader(cur)
+        finally:
+            with self.lock:
+                cur.close()
+                self._readers -= 1
+                self._last = time.monotonic()
+                self._idle.notify_all()
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        """Wait for the reads in progress, close the shared connection and hold new reads off:
+        the caller may then open the store to write."""
+        with self.lock:
+            self._idle.wait_for(lambda: self._readers == 0)
+            self._close()
+            yield
 
 
 def create_app(db_path: Path | str, read_only: bool = True, token: str | None = None,
@@ -56,9 +117,16 @@ def create_app(db_path: Path | str, read_only: bool = True, token: str | None = 
         raise ValueError("an ingest token needs read_only=False (ingesting writes to the store)")
     if not read_only and not token:
         raise ValueError("a writable dashboard needs an ingest token")
-    app = FastAPI(title="Tightrope", version="1", docs_url=None, redoc_url=None,
+    access = StoreAccess(db_path)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        access.close()  # the shared read connection ends with the server
+
+    app = FastAPI(title="Tightrope", version="1", docs_url=None, redoc_url=None, lifespan=lifespan,
                   description="Events, actors, statements and reported statistics, each with its evidence span.")
-    app.state.store = StoreAccess(db_path)
+    app.state.store = access
     app.state.ingest_enabled = token is not None
 
     @app.middleware("http")

@@ -54,7 +54,7 @@ def _ingest(access, data: bytes, suffix: str) -> dict[str, Any]:
     if result is None or not result.documents:
         reasons = [r.reason for r in (result.rejects if result else [])] or ["not an article"]
         raise HTTPException(422, "; ".join(reasons))
-    with access.lock, Store(access.db_path) as store:  # no read-only connection is open while we write
+    with access.write(), Store(access.db_path) as store:  # no read-only connection is open while we write
         new = store.add_documents(list(result.documents))
         ext = pipeline.extract(store)
     return {"documents": [d.doc_id for d in result.documents], "new_documents": len(new),
@@ -78,6 +78,8 @@ def ingest_router(token: str, max_bytes: int) -> APIRouter:
         if ctype == "application/json":
             try:
                 record = json.loads(data)
+            except RecursionError:
+                raise HTTPException(422, "invalid JSON: nested too deeply") from None
             except ValueError as e:
                 raise HTTPException(422, f"invalid JSON: {e}") from e
             if not isinstance(record, dict):

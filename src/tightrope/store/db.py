@@ -26,6 +26,27 @@ def _columns(rows: Sequence[dict[str, Any]], table_cols: Sequence[str]) -> list[
     return [c for c in table_cols if c in rows[0]]
 
 
+def _arrow_rows(rows: Sequence[dict[str, Any]], cols: Sequence[str], types: dict[str, str]):
+    """Rows as one Arrow table typed like the store's columns, or None when a column
+    type has no mapping here or a value does not fit it (the caller then binds row by
+    row, which reports the same error as before).  Dates stay strings: DuckDB casts
+    them on insert exactly as it casts a bound string parameter."""
+    import pyarrow as pa
+
+    mapping = {"VARCHAR": pa.string(), "DATE": pa.string(), "DOUBLE": pa.float64(), "INTEGER": pa.int64(),
+               "BIGINT": pa.int64(), "BOOLEAN": pa.bool_(), "VARCHAR[]": pa.list_(pa.string())}
+    arrays = []
+    for c in cols:
+        t = mapping.get(types.get(c, ""))
+        if t is None:
+            return None
+        try:
+            arrays.append(pa.array([r.get(c) for r in rows], type=t))
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError):
+            return None
+    return pa.Table.from_arrays(arrays, names=list(cols))
+
+
 class Store:
     def __init__(self, path: Path | str, *, read_only: bool = False):
         self.path = str(path)
@@ -36,6 +57,7 @@ class Store:
         except (duckdb.Error, OSError) as e:
             raise StoreError(f"{self.path}: cannot open database ({e})") from e
         self._cols: dict[str, list[str]] = {}
+        self._types: dict[str, dict[str, str]] = {}
         if not read_only:
             self.migrate()
 
@@ -69,6 +91,15 @@ class Store:
             applied.append(name)
         return applied
 
+    def table_types(self, table: str) -> dict[str, str]:
+        """Column name -> DuckDB type name (``VARCHAR``, ``DOUBLE``, ``VARCHAR[]`` ...)."""
+        if table not in self._types:
+            rows = self.con.execute(
+                "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?", [table],
+            ).fetchall()
+            self._types[table] = dict(rows)
+        return self._types[table]
+
     def table_columns(self, table: str) -> list[str]:
         if table not in self._cols:
             rows = self.con.execute(
@@ -83,6 +114,17 @@ class Store:
         if not rows:
             return
         cols = _columns(rows, self.table_columns(table))
+        # Vectorised: one Arrow table per batch instead of a bound statement per row
+        # (executemany cost ~10 ms per article's facts, as much as extracting them).
+        arrow = _arrow_rows(rows, cols, self.table_types(table))
+        if arrow is not None:
+            name = f"_tightrope_rows_{table}"
+            self.con.register(name, arrow)
+            try:
+                self.con.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM {name}")
+            finally:
+                self.con.unregister(name)
+            return
         sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
         self.con.executemany(sql, [[r.get(c) for c in cols] for r in rows])
 
@@ -90,16 +132,35 @@ class Store:
         ids = list(doc_ids)
         if not ids:
             return set()
-        rows = self.con.execute("SELECT doc_id FROM documents WHERE list_contains(?, doc_id)", [ids]).fetchall()
+        # A semi-join on the primary key: cost grows with the batch, not with the table.
+        rows = self.con.execute("SELECT doc_id FROM documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
+                                [ids]).fetchall()
         return {r[0] for r in rows}
 
-    def add_documents(self, docs: Sequence[Document]) -> list[Document]:
-        """Store documents not yet stored (content-hash dedup); return the new ones."""
+    def _new_documents(self, docs: Sequence[Document]) -> list[Document]:
         seen: set[str] = set()
         unique = [d for d in docs if not (d.doc_id in seen or seen.add(d.doc_id))]
         known = self.known_doc_ids(d.doc_id for d in unique)
-        new = [d for d in unique if d.doc_id not in known]
-        self._tx(lambda: self._insert("documents", [d.to_row() for d in new]))
+        return [d for d in unique if d.doc_id not in known]
+
+    def add_documents(self, docs: Sequence[Document]) -> list[Document]:
+        """Store documents not yet stored (content-hash dedup); return the new ones."""
+        return self.add_batch(docs, (), None)
+
+    def add_batch(self, docs: Sequence[Document], rejects: Sequence[Reject], run_id: str | None) -> list[Document]:
+        """One ingest batch in one transaction: its new documents and its rejects, or nothing.
+
+        A run killed at any point leaves whole batches; re-running the same input
+        stores the documents of the lost batch (the others are known by content hash).
+        """
+        new: list[Document] = []
+
+        def work() -> None:
+            new.extend(self._new_documents(docs))
+            self._insert("documents", [d.to_row() for d in new])
+            self._insert("rejects", _reject_rows(rejects, run_id))
+
+        self._tx(work)
         return new
 
     def save_extractions(self, extractions: Sequence[Extraction], version: str) -> None:
@@ -124,13 +185,15 @@ class Store:
 
         self._tx(work)
 
-    def add_rejects(self, rejects: Sequence[Reject], run_id: str) -> None:
-        rows = [{"path": r.path, "item": r.item, "reason": r.reason, "run_id": run_id} for r in rejects]
-        self._tx(lambda: self._insert("rejects", rows))
+    def add_rejects(self, rejects: Sequence[Reject], run_id: str | None) -> None:
+        self._tx(lambda: self._insert("rejects", _reject_rows(rejects, run_id)))
 
     def start_run(self) -> str:
+        """Record a new run.  Runs still marked running were cut off (killed, crashed):
+        DuckDB lets one process write a file at a time, so none of them is alive."""
         now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
         run_id = "r" + now.strftime("%Y%m%dT%H%M%S%f")
+        self.con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
         self.con.execute("INSERT INTO runs (run_id, started, status) VALUES (?, ?, 'running')", [run_id, now])
         return run_id
 
@@ -170,12 +233,25 @@ class Store:
         names = [d[0] for d in cur.description]
         return [dict(zip(names, r)) for r in cur.fetchall()]
 
-    def documents(self, only_unextracted_for: str | None = None) -> list[Document]:
+    def document_ids(self, only_unextracted_for: str | None = None) -> list[str]:
+        """Ids of the documents ``documents()`` would return, in the same order (for paging)."""
+        where, params = ("", [])
+        if only_unextracted_for is not None:
+            where, params = "WHERE extracted_version IS DISTINCT FROM ?", [only_unextracted_for]
+        return [r[0] for r in self.con.execute(f"SELECT doc_id FROM documents {where} ORDER BY doc_id",
+                                               params).fetchall()]
+
+    def documents(self, only_unextracted_for: str | None = None, *,
+                  ids: Sequence[str] | None = None) -> list[Document]:
+        """Stored documents in doc_id order; ``ids``: only these (a page of ``document_ids()``)."""
         from tightrope.models import DateValue
 
         where, params = ("", [])
         if only_unextracted_for is not None:
             where, params = "WHERE extracted_version IS DISTINCT FROM ?", [only_unextracted_for]
+        if ids is not None:
+            where = (where + " AND " if where else "WHERE ") + "list_contains(?, doc_id)"
+            params = [*params, list(ids)]
         out = []
         for r in self.rows("documents", where, params):
             pub = None
@@ -192,6 +268,10 @@ class Store:
         if table not in FACT_TABLES + ("documents", "rejects", "runs", "text_actors"):
             raise StoreError(f"unknown table {table}")
         return self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def _reject_rows(rejects: Sequence[Reject], run_id: str | None) -> list[dict[str, Any]]:
+    return [{"path": r.path, "item": r.item, "reason": r.reason, "run_id": run_id} for r in rejects]
 
 
 def _relation_row(r) -> dict[str, Any]:

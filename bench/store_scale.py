@@ -1,0 +1,188 @@
+#!/usr/bin/env python3
+"""Store growth: bulk-load N synthetic events (default 1M) into DuckDB via Arrow, time the queries.
+
+The store is the real one (store/schema.py migrations); events carry realistic
+shapes (10 per document, 2 years of dates, 500 actors, 12 countries, short
+evidence sentences).  Timed, each the best of 3 runs:
+
+* loading: Arrow INSERT of the whole table, and, on a 20k-row slice, the store's
+  own batch writer (``Store._insert``, Arrow) against the row-by-row executemany
+  it replaced;
+* dashboard/API queries (serve/queries.py Reader): the event list with each
+  filter, one event, one document's facts, the actors table, facets, an actor page;
+* report/trends shapes: monthly counts by type in SQL, and loading every event
+  row into Python as report/data.py and analyse/trends.py do today.
+
+Prints figures only (no thresholds).  Usage: python bench/store_scale.py [-n 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+ACTORS = 500
+COUNTRIES = ["Iraq", "Syria", "Israel", "Lebanon", "Yemen", "Iran", "Jordan", "Palestine", "Saudi Arabia",
+             "Turkey", "Egypt", "Kuwait"]
+TYPES = [("Explosions/Remote violence", "Air/drone strike", "ASSAULT"),
+         ("Explosions/Remote violence", "Shelling/artillery/missile attack", "ASSAULT"),
+         ("Battles", "Armed clash", "ASSAULT"), ("Protests", "Peaceful protest", "PROTEST"),
+         ("Strategic developments", "Disrupted weapons use", "COERCE"), (None, None, "THREATEN"),
+         (None, None, "ACCUSE"), ("Violence against civilians", "Attack", "ASSAULT")]
+
+
+def synthetic_events(n: int, seed: int = 7):
+    import numpy as np
+    import pyarrow as pa
+
+    rng = np.random.default_rng(seed)
+    idx = np.arange(n)
+    t = rng.integers(0, len(TYPES), n)
+    a1 = rng.integers(0, ACTORS, n)
+    a2 = rng.integers(0, ACTORS, n)
+    c = rng.integers(0, len(COUNTRIES), n)
+    day0 = dt.date(2023, 1, 1).toordinal()
+    dates = [dt.date.fromordinal(day0 + int(d)).isoformat() for d in rng.integers(0, 730, n)]
+    starts = rng.integers(0, 4000, n)
+    cols = {
+        "event_id": [f"e{i:016x}" for i in idx],
+        "doc_id": [f"d{i // 10:016x}" for i in idx],
+        "event_date": dates,
+        "date_precision": ["day"] * n,
+        "date_method": ["absolute"] * n,
+        "event_type": [TYPES[k][0] for k in t],
+        "sub_event_type": [TYPES[k][1] for k in t],
+        "plover_type": [TYPES[k][2] for k in t],
+        "actor1": [f"Actor {k}" for k in a1],
+        "actor1_id": [f"actor_{k}" for k in a1],
+        "actor2": [f"Actor {k}" for k in a2],
+        "actor2_id": [f"actor_{k}" for k in a2],
+        "location": [f"Town {k}" for k in rng.integers(0, 5000, n)],
+        "country": [COUNTRIES[k] for k in c],
+        "latitude": rng.uniform(12, 38, n),
+        "longitude": rng.uniform(34, 60, n),
+        "geo_precision": rng.integers(1, 4, n),
+        "fatalities": rng.integers(0, 20, n),
+        "claim_status": ["reported"] * n,
+        "attributed_to": pa.array([[f"Actor {k}"] for k in a2], pa.list_(pa.string())),
+        "hedged": rng.random(n) < 0.1,
+        "trigger": ["struck"] * n,
+        "method": ["rules:trigger"] * n,
+        "confidence": rng.random(n),
+        "text": [f"Actor {x} struck positions of Actor {y} near Town {x % 97} on the day, officials said."
+                 for x, y in zip(a1, a2)],
+        "char_start": starts,
+        "char_end": starts + 90,
+    }
+    return pa.table(cols)
+
+
+def synthetic_documents(n_docs: int):
+    import pyarrow as pa
+
+    return pa.table({
+        "doc_id": [f"d{i:016x}" for i in range(n_docs)],
+        "title": [f"Report {i}" for i in range(n_docs)],
+        "publisher": [f"Outlet {i % 40}" for i in range(n_docs)],
+        "published": [dt.date.fromordinal(dt.date(2023, 1, 1).toordinal() + i % 730).isoformat()
+                      for i in range(n_docs)],
+        "source_format": ["jsonl"] * n_docs,
+        "text": [f"Report {i}. " + "Actor 1 struck positions of Actor 2 near Town 3, officials said. " * 12
+                 for i in range(n_docs)],
+    })
+
+
+def best_of(fn, runs: int = 3) -> tuple[float, object]:
+    best, out = float("inf"), None
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("-n", type=int, default=1_000_000, help="events to load")
+    ap.add_argument("--db", type=Path, help="DuckDB file (default: a temporary one)")
+    args = ap.parse_args()
+    from tightrope.serve.queries import EventFilter, Reader
+    from tightrope.store.db import Store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.db or Path(tmp) / "scale.duckdb"
+        t0 = time.perf_counter()
+        events = synthetic_events(args.n)
+        docs = synthetic_documents(max(1, args.n // 10))
+        print(f"generated {events.num_rows} events, {docs.num_rows} documents in {time.perf_counter() - t0:.1f} s")
+        with Store(path) as store:
+            con = store.con
+            for name, tbl in (("documents", docs), ("events", events)):
+                cols = ", ".join(tbl.column_names)
+                con.register("_load", tbl)
+                t0 = time.perf_counter()
+                con.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM _load")
+                dt_s = time.perf_counter() - t0
+                con.unregister("_load")
+                print(f"load {name:<10} {tbl.num_rows:>9} rows  {dt_s:6.2f} s  ({tbl.num_rows / dt_s:,.0f} rows/s, Arrow)")
+            # The store's batch writer, Arrow (now) vs row by row (before), on a 20k-row slice.
+            rows = events.slice(0, 20_000).to_pylist()
+            for r in rows:
+                r["event_id"] = "x" + r["event_id"]
+            t_arrow, _ = best_of(lambda: store._tx(lambda: (store._insert("events", rows),
+                                                             con.execute("DELETE FROM events WHERE event_id LIKE 'x%'"))), 1)
+            cols = list(rows[0])
+            sql = f"INSERT INTO events ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
+            t0 = time.perf_counter()
+            con.executemany(sql, [[r[c] for c in cols] for r in rows[:500]])
+            t_many = (time.perf_counter() - t0) * 40  # 500 rows timed, scaled to 20k
+            con.execute("DELETE FROM events WHERE event_id LIKE 'x%'")
+            print(f"store._insert 20k event rows: Arrow {t_arrow:.2f} s; executemany (before) ~{t_many:.1f} s "
+                  f"(timed on 500 rows) -> {t_many / t_arrow:.0f}x")
+            con.execute("CHECKPOINT")
+            print(f"database file: {path.stat().st_size / 2**20:.0f} MB")
+
+        with Store(path, read_only=True) as store:
+            r = Reader(store.con)
+            eid = "e" + f"{args.n // 2:016x}"
+            did = "d" + f"{args.n // 20:016x}"
+            queries = [
+                ("events page 1 (no filter)", lambda: r.events(EventFilter(), 50, 0)),
+                ("events page 1000", lambda: r.events(EventFilter(), 50, 50_000)),
+                ("events by date range (1 month)", lambda: r.events(EventFilter(dt.date(2024, 3, 1), dt.date(2024, 3, 31)))),
+                ("events by actor id", lambda: r.events(EventFilter(actor="actor_42"))),
+                ("events by actor name part", lambda: r.events(EventFilter(actor="tor 42"))),
+                ("events by type", lambda: r.events(EventFilter(type="Air/drone strike"))),
+                ("events by place", lambda: r.events(EventFilter(place="syria"))),
+                ("events, all filters", lambda: r.events(EventFilter(dt.date(2024, 1, 1), dt.date(2024, 6, 30),
+                                                                     "actor_7", "ASSAULT", "Iraq"))),
+                ("one event", lambda: r.event(eid)),
+                ("one document's facts", lambda: r.doc_facts(did)),
+                ("facets", lambda: r.facets()),
+                ("actors table (all mentions)", lambda: r.actors()),
+                ("actor page (actor_42)", lambda: r.actor_facts("actor_42")),
+                ("monthly counts by type (SQL)", lambda: store.con.execute(
+                    "SELECT strftime(event_date, '%Y-%m') m, plover_type, count(*) FROM events"
+                    " GROUP BY 1, 2 ORDER BY 1, 2").fetchall()),
+                ("monthly counts by dyad, top 20 (SQL)", lambda: store.con.execute(
+                    "SELECT actor1_id, actor2_id, strftime(event_date, '%Y-%m') m, count(*) n FROM events"
+                    " GROUP BY 1, 2, 3 ORDER BY n DESC LIMIT 20").fetchall()),
+            ]
+            print(f"queries on {args.n:,} events (best of 3, read-only connection):")
+            for label, fn in queries:
+                t, out = best_of(fn)
+                n = out[0] if isinstance(out, tuple) else (len(out) if isinstance(out, list) else 1)
+                print(f"  {label:<40} {t * 1000:9.1f} ms   ({n} matching rows)")
+            t, rows = best_of(lambda: store.rows("events"), 1)
+            print(f"  {'every event row into Python (report/trends)':<40} {t * 1000:9.1f} ms   ({len(rows)} matching rows)")
+
+
+if __name__ == "__main__":
+    main()
