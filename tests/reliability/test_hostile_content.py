@@ -70,8 +70,6 @@ def test_spans_are_exact_and_counts_sane(store_db):
     assert n > 0
 
 
-@pytest.mark.xfail(reason="extractor (lead's extract/dates.py) keeps explicit event dates centuries ahead "
-                          "('killed on March 3, 2199'); reported to the lead", strict=False)
 def test_no_event_is_dated_in_the_far_future(store_db):
     db, _ = store_db
     with Store(db, read_only=True) as store:

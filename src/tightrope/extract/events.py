@@ -243,8 +243,15 @@ def _same_clause(ctx: DocContext, a: int, b: int) -> bool:
     return not _RELATIVE.search(ctx.doc.text[a:b])
 
 
+def _plausible(d) -> bool:
+    """An event can't be dated before 1900 or more than a year after today ("March 3, 2199")."""
+    import datetime as _dt
+
+    return 1900 <= d.value.date.year and d.value.date <= _dt.date.today() + _dt.timedelta(days=366)
+
+
 def _date_for(ctx: DocContext, s: Sentence, t: TriggerMatch) -> list[DateValue]:
-    explicit = [d for d in s.dates if not d.text.lower().startswith("since")]
+    explicit = [d for d in s.dates if not d.text.lower().startswith("since") and _plausible(d)]
     if explicit:
         # "in April and October": several periods joined by "and" -> one event each.
         if len(explicit) > 1 and _violent(t):
@@ -254,12 +261,14 @@ def _date_for(ctx: DocContext, s: Sentence, t: TriggerMatch) -> list[DateValue]:
                 return [d.value for d in explicit]
         best = min(explicit, key=lambda d: (d.start > t.start, abs(d.start - t.start)))
         return [best.value]
-    if s.dates:
-        return [s.dates[0].value]
+    plausible = [d for d in s.dates if _plausible(d)]
+    if plausible:
+        return [plausible[0].value]
     # No date in the sentence: the previous sentence of the paragraph sets the scene.
     for prev in reversed(ctx.sentences[max(0, s.index - 2):s.index]):
-        if prev.para == s.para and prev.dates:
-            d = prev.dates[-1].value
+        usable = [d for d in prev.dates if _plausible(d)]
+        if prev.para == s.para and usable:
+            d = usable[-1].value
             return [DateValue(d.date, d.precision, "context:previous_sentence")]
     pub = ctx.doc.published
     if pub is not None:

@@ -190,12 +190,17 @@ def parse_number(s: str) -> float | None:
 # ---------------------------------------------------------------- finding
 
 
+_MAX_NUMBER_WORDS = 12
+
+
 def _split_run(low: str, start: int, end: int) -> list[tuple[int, int, int]]:
     """Cut a run of number words into maximal valid numbers: (start, end, value)."""
     toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(low, start, end)]
     out, i = [], 0
     while i < len(toks):
-        for j in range(len(toks), i, -1):
+        # The longest spelled-out number in English news ("one hundred and twenty-three thousand four
+        # hundred and fifty-six") is 11 words; trying longer spans only made long runs cubic.
+        for j in range(min(len(toks), i + _MAX_NUMBER_WORDS), i, -1):
             value = _word_value([t[2] for t in toks[i:j]])
             if value is not None:
                 out.append((toks[i][0], toks[j - 1][1], value))
