@@ -95,48 +95,40 @@ def _chunks(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def extract_pairs(docs: Iterable[Document], workers: int = 1,
-                  chunk: int = CHUNK) -> Iterator[tuple[Document, Extraction]]:
-    """(document, extraction) in input order; ``workers > 1`` extracts on a process pool.
+def _ordered(docs: Iterable[Document], workers: int, chunk: int, one, many) -> Iterator[tuple[Document, Any]]:
+    """(document, one(document)) in input order; on a pool, ``many`` runs a chunk in a worker.
 
     At most 2 x workers chunks are in flight, so memory does not grow with the input.
     """
     if workers <= 1:
-        from tightrope.extract import extract_document
-
         for d in docs:
-            yield d, extract_document(d)
+            yield d, one(d)
         return
     with _pool(workers) as pool:
         pending: deque = deque()
         for c in _chunks(docs, chunk):
-            pending.append((c, pool.submit(_extract_chunk, c)))
+            pending.append((c, pool.submit(many, c)))
             while len(pending) >= 2 * workers:
                 c0, fut = pending.popleft()
                 yield from zip(c0, fut.result())
         while pending:
             c0, fut = pending.popleft()
             yield from zip(c0, fut.result())
+
+
+def extract_pairs(docs: Iterable[Document], workers: int = 1,
+                  chunk: int = CHUNK) -> Iterator[tuple[Document, Extraction]]:
+    """(document, extraction) in input order; ``workers > 1`` extracts on a process pool."""
+    from tightrope.extract import extract_document
+
+    return _ordered(docs, workers, chunk, extract_document, _extract_chunk)
 
 
 def extract_results(docs: Iterable[Document], workers: int = 1,
                     chunk: int = CHUNK) -> Iterator[tuple[Document, Extraction | Exception]]:
     """Like extract_pairs, but a document the extractor fails on gives its exception
     (same type name and message) instead of stopping the run."""
-    if workers <= 1:
-        for d in docs:
-            yield d, _extract_one(d)
-        return
-    with _pool(workers) as pool:
-        pending: deque = deque()
-        for c in _chunks(docs, chunk):
-            pending.append((c, pool.submit(_extract_chunk_safe, c)))
-            while len(pending) >= 2 * workers:
-                c0, fut = pending.popleft()
-                yield from zip(c0, fut.result())
-        while pending:
-            c0, fut = pending.popleft()
-            yield from zip(c0, fut.result())
+    return _ordered(docs, workers, chunk, _extract_one, _extract_chunk_safe)
 
 
 def extract_stream(docs: Iterable[Document], workers: int = 1, chunk: int = CHUNK) -> Iterator[Extraction]:

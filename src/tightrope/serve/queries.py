@@ -14,6 +14,8 @@ from typing import Any
 
 import duckdb
 
+from tightrope.store.export import plain_value as _plain  # one JSON-safe conversion for export and API
+
 EVENT_ORDER = "ORDER BY event_date NULLS LAST, doc_id, char_start, event_id"
 DOC_COLS = "doc_id, path, url, title, publisher, published, published_precision, published_method, source_format"
 
@@ -49,12 +51,6 @@ class EventFilter:
         return (" WHERE " + " AND ".join(parts)) if parts else "", params
 
 
-def _plain(v: Any) -> Any:
-    if isinstance(v, (dt.date, dt.datetime)):
-        return v.isoformat()
-    if isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
-        return int(v)
-    return v
 
 
 class Reader:

@@ -44,7 +44,8 @@ CONTRACT: dict[str, list[str]] = {
 FORMATS = ("jsonl", "csv", "parquet")
 
 
-def _plain(v: Any) -> Any:
+def plain_value(v: Any) -> Any:
+    """A stored value as plain JSON: dates as ISO strings, whole floats as ints."""
     if isinstance(v, (dt.date, dt.datetime)):
         return v.isoformat()
     if isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
@@ -58,9 +59,9 @@ def table_rows(store: Store, table: str) -> list[dict[str, Any]]:
     if table == "canonical_events":
         from tightrope.resolve.canonical import canonical_rows
 
-        return [{c: _plain(r.get(c)) for c in CONTRACT[table]} for r in canonical_rows(store)]
+        return [{c: plain_value(r.get(c)) for c in CONTRACT[table]} for r in canonical_rows(store)]
     cols = CONTRACT[table]
-    return [{c: _plain(r.get(c)) for c in cols} for r in store.rows(table)]
+    return [{c: plain_value(r.get(c)) for c in cols} for r in store.rows(table)]
 
 
 def actor_rows(store: Store) -> list[dict[str, Any]]:
