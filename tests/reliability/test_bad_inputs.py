@@ -73,15 +73,20 @@ def test_bad_file_is_one_clear_reject(tmp_path, name, content, reason, item):
         assert reason in rej.reason, rej.reason
 
 
-def test_fifty_megabyte_article_is_refused_without_being_read(tmp_path):
-    path = tmp_path / "huge.txt"
-    _big_text(path, 50 * MB)
+def _read_with_peak(path):
+    """read_path and the peak Python allocation it caused."""
     tracemalloc.start()
     try:
         res = read_path(path)
-        _, peak = tracemalloc.get_traced_memory()
+        return res, tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+
+
+def test_fifty_megabyte_article_is_refused_without_being_read(tmp_path):
+    path = tmp_path / "huge.txt"
+    _big_text(path, 50 * MB)
+    res, peak = _read_with_peak(path)
     assert "too large" in res.rejects[0].reason
     assert peak < 2 * MB, f"refusing a 50 MB file allocated {peak / MB:.1f} MB"
 
@@ -96,12 +101,7 @@ def test_fifty_megabyte_record_in_a_corpus_is_skipped_with_bounded_memory(tmp_pa
             f.write(block)
         f.write(b'"}\n')
         f.write(json.dumps({"title": "third", "text": ARTICLE.replace("Erbil", "Mosul")}).encode() + b"\n")
-    tracemalloc.start()
-    try:
-        res = read_path(path)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    res, peak = _read_with_peak(path)
     assert [d.title for d in res.documents] == ["first", "third"]
     (rej,) = res.rejects
     assert rej.item == "line 2" and "record too large" in rej.reason

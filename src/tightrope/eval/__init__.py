@@ -53,6 +53,33 @@ def run_eval(benchmarks_dir: Path, out_json: Path | None = None) -> dict:
     return scores
 
 
+# (scores key, [(row label, path inside one split's scores; None for a heading row)])
+_TABLE: tuple[tuple[str, tuple[tuple[str, tuple[str, ...] | None], ...]], ...] = (
+    ("case2021", (("CASE 2021, 25 ACLED types: n", ("seen_25", "n")), ("  weighted F1", ("seen_25", "weighted_f1")),
+                  ("  macro F1", ("seen_25", "macro_f1")), ("  accuracy", ("seen_25", "accuracy")),
+                  ("CASE 2021, all 30 types: n", ("all_30", "n")), ("  weighted F1", ("all_30", "weighted_f1")),
+                  ("  macro F1", ("all_30", "macro_f1")), ("  accuracy", ("all_30", "accuracy")))),
+    ("plover_gsr", (("PLOVER GSR: n", ("n",)), ("  event type accuracy", ("event_accuracy",)),
+                    ("  source actor accuracy", ("source_accuracy",)),
+                    ("  target actor accuracy", ("target_accuracy",)))),
+    ("article_case2021", (("Article extractor on CASE (25 types)", None),
+                          ("  snippets with an event", ("with_event",)),
+                          ("  first event: weighted F1", ("weighted_f1",)),
+                          ("  first event: accuracy", ("accuracy",)))),
+    ("article_plover_gsr", (("Article extractor on PLOVER GSR", None),
+                            ("  sentences with an event", ("with_event",)),
+                            ("  first event: PLOVER type accuracy", ("event_accuracy",)),
+                            ("  actor1 = gold source", ("source_accuracy",)),
+                            ("  actor2 = gold target", ("target_accuracy",)))),
+)
+
+
+def _dig(d: dict, path: tuple[str, ...]):
+    for k in path:
+        d = d[k]
+    return d
+
+
 def render_table(scores: dict) -> str:
     """Headline scores as a plain-text table (dev = odd ids, held-out = even ids)."""
     rows: list[tuple[str, ...]] = [("benchmark / metric", "dev (odd)", "held-out (even)", "all")]
@@ -67,35 +94,12 @@ def render_table(scores: dict) -> str:
                 vals.append("-")
         rows.append((label, *vals))
 
-    c = scores.get("case2021")
-    if c:
-        line("CASE 2021, 25 ACLED types: n", lambda sp: c[sp]["seen_25"]["n"])
-        line("  weighted F1", lambda sp: c[sp]["seen_25"]["weighted_f1"])
-        line("  macro F1", lambda sp: c[sp]["seen_25"]["macro_f1"])
-        line("  accuracy", lambda sp: c[sp]["seen_25"]["accuracy"])
-        line("CASE 2021, all 30 types: n", lambda sp: c[sp]["all_30"]["n"])
-        line("  weighted F1", lambda sp: c[sp]["all_30"]["weighted_f1"])
-        line("  macro F1", lambda sp: c[sp]["all_30"]["macro_f1"])
-        line("  accuracy", lambda sp: c[sp]["all_30"]["accuracy"])
-    p = scores.get("plover_gsr")
-    if p:
-        line("PLOVER GSR: n", lambda sp: p[sp]["n"])
-        line("  event type accuracy", lambda sp: p[sp]["event_accuracy"])
-        line("  source actor accuracy", lambda sp: p[sp]["source_accuracy"])
-        line("  target actor accuracy", lambda sp: p[sp]["target_accuracy"])
-    a = scores.get("article_case2021")
-    if a:
-        line("Article extractor on CASE (25 types)", lambda sp: "")
-        line("  snippets with an event", lambda sp: a[sp]["with_event"])
-        line("  first event: weighted F1", lambda sp: a[sp]["weighted_f1"])
-        line("  first event: accuracy", lambda sp: a[sp]["accuracy"])
-    ap = scores.get("article_plover_gsr")
-    if ap:
-        line("Article extractor on PLOVER GSR", lambda sp: "")
-        line("  sentences with an event", lambda sp: ap[sp]["with_event"])
-        line("  first event: PLOVER type accuracy", lambda sp: ap[sp]["event_accuracy"])
-        line("  actor1 = gold source", lambda sp: ap[sp]["source_accuracy"])
-        line("  actor2 = gold target", lambda sp: ap[sp]["target_accuracy"])
+    for key, lines in _TABLE:
+        section = scores.get(key)
+        if not section:
+            continue
+        for label, path in lines:
+            line(label, (lambda sp, sec=section, path=path: _dig(sec[sp], path)) if path else (lambda sp: ""))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     out = []
     for k, r in enumerate(rows):
