@@ -123,7 +123,6 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
 
 def _sentences(doc: Document, sdoc) -> list[Sentence]:
     out: list[Sentence] = []
-    para = 0
     text = doc.text
     for sent_start, sent_end in sentence_spans(sdoc):
         # Split each spaCy sentence at line breaks: headlines have no full stop.
@@ -133,13 +132,11 @@ def _sentences(doc: Document, sdoc) -> list[Sentence]:
             pieces.append((s0, sent_start + m.start(), True))
             s0 = sent_start + m.end()
         pieces.append((s0, sent_end, False))
-        for a, b, ends_line in pieces:
+        for a, b, _ends_line in pieces:
             seg = text[a:b]
             lead = len(seg) - len(seg.lstrip())
             a, b = a + lead, a + len(seg.rstrip())
             if b <= a:
-                if ends_line:
-                    para += 1
                 continue
             body = text[a:b]
             line_start = a == 0 or text[a - 1] == "\n"
@@ -148,10 +145,8 @@ def _sentences(doc: Document, sdoc) -> list[Sentence]:
             header = (not out and line_end) or (
                 line_start and line_end and not re.search(r"[.!?\"\u201d]$", body) and len(body.split()) <= 15
             )
-            out.append(Sentence(len(out), a, b, body, para, is_header=header))
-            if ends_line:
-                para += 1
-    # Recount paragraphs by line breaks between sentences (robust to spaCy's grouping).
+            out.append(Sentence(len(out), a, b, body, 0, is_header=header))
+    # Paragraph index: a line break between two sentences starts a new paragraph.
     para = 0
     for i, s in enumerate(out):
         if i and "\n" in text[out[i - 1].end:s.start]:
