@@ -11,15 +11,23 @@ evidence sentences).  Timed, each the best of 3 runs:
 * dashboard/API queries (serve/queries.py Reader): the event list with each
   filter, one event, one document's facts, the actors table, facets, an actor page;
 * report/trends shapes: monthly counts by type in SQL, and loading every event
-  row into Python as report/data.py and analyse/trends.py do today.
+  row into Python (what report/data.py and analyse/trends.py did before they scaled);
+* the report and the trends end to end, each in a fresh process (time and peak RSS,
+  ``ru_maxrss``; DuckDB's memory included): ``tightrope report`` to a temporary HTML
+  file (rows for the latest ``--max-events``, figures over all), Markdown likewise,
+  ``trends`` by type and by dyad in SQL, and, for comparison, the old first step
+  (``data.load``: every row of every table into Python).  ``--before`` also runs the
+  old full-Python report and trends (minutes and gigabytes at 1M events).
 
-Prints figures only (no thresholds).  Usage: python bench/store_scale.py [-n 1000000]
+Prints figures only (no thresholds).  Usage: python bench/store_scale.py [-n 1000000] [--before]
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
+import subprocess
 import sys
 import tempfile
 import time
@@ -108,10 +116,70 @@ def best_of(fn, runs: int = 3) -> tuple[float, object]:
     return best, out
 
 
+# Each end-to-end step runs in its own interpreter so its peak RSS is its own.
+CHILD = """
+import json, os, sys, tempfile, time
+from pathlib import Path
+sys.path.insert(0, {src!r})
+from tightrope.store.db import Store
+t0 = time.perf_counter()
+with Store({db!r}, read_only=True) as store, tempfile.TemporaryDirectory() as tmp:
+    out = Path(tmp) / "report"
+{body}
+    size = sum(p.stat().st_size for p in Path(tmp).iterdir())
+# VmHWM, not ru_maxrss: the latter keeps the (large) parent's peak across fork + exec.
+hwm = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM"))
+cpu = sum(os.times()[:2])  # user + system, this process (DuckDB's threads included)
+print("RESULT " + json.dumps({{"s": time.perf_counter() - t0, "cpu_s": cpu, "rss_mb": hwm / 1024,
+                              "out_mb": size / 2**20}}))
+"""
+
+STEPS = [
+    ("open the store only (baseline)", "    pass"),
+    ("report html, latest {max_events} listed", "    from tightrope.report.html import write_report\n"
+                                               "    write_report(store, out.with_suffix('.html'), {max_events})"),
+    ("report markdown, latest {max_events} listed", "    from tightrope.report.markdown import write_markdown\n"
+                                                   "    write_markdown(store, out.with_suffix('.md'), {max_events})"),
+    ("trends by type (SQL)", "    from tightrope.analyse import trends\n    trends.trends_store(store, by='type')"),
+    ("trends by dyad, top 15 (SQL, as the CLI)", "    from tightrope.analyse import trends\n"
+                                                "    trends.trends_store(store, by='dyad', top=15)"),
+    ("before: data.load, every row into Python", "    from tightrope.report import data\n    data.load(store)"),
+]
+BEFORE = [
+    ("before: report html, every row", "    from tightrope.report.html import write_report\n"
+                                       "    write_report(store, out.with_suffix('.html'), 10**12)"),
+    ("before: trends by type (Python)", "    from tightrope.analyse import overview\n"
+                                        "    overview.trends(store, by='type')"),
+]
+
+
+def end_to_end(path: Path, max_events: int, before: bool) -> None:
+    print(f"end to end, each in a fresh process (peak RSS includes DuckDB; report rows: latest {max_events:,}):")
+    for label, body in STEPS + (BEFORE if before else []):
+        code = CHILD.format(src=str(ROOT / "src"), db=str(path), body=body.format(max_events=max_events))
+        runs = []
+        # Best of 3 (the machine may be busy), except the slow "before" steps: once.
+        for _ in range(1 if label.startswith("before") else 3):
+            proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+            if proc.returncode != 0:
+                break
+            # DuckDB may draw a progress bar on stdout (\r, no newline) for long queries: find our own record.
+            runs.append(json.loads(proc.stdout.rsplit("RESULT ", 1)[-1].splitlines()[0]))
+        if not runs:
+            print(f"  {label.format(max_events=max_events):<44} failed: {proc.stderr.strip().splitlines()[-1:]}")
+            continue
+        r = min(runs, key=lambda x: x["s"])
+        out = f"  output {r['out_mb']:.1f} MB" if r["out_mb"] else ""
+        print(f"  {label.format(max_events=max_events):<44} {r['s']:8.1f} s (CPU {r['cpu_s']:6.1f} s)  "
+              f"peak RSS {r['rss_mb']:7.0f} MB{out}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("-n", type=int, default=1_000_000, help="events to load")
     ap.add_argument("--db", type=Path, help="DuckDB file (default: a temporary one)")
+    ap.add_argument("--max-events", type=int, default=2000, help="events the report lists")
+    ap.add_argument("--before", action="store_true", help="also time the old full-Python report and trends")
     args = ap.parse_args()
     from tightrope.serve.queries import EventFilter, Reader
     from tightrope.store.db import Store
@@ -182,6 +250,8 @@ def main() -> None:
                 print(f"  {label:<40} {t * 1000:9.1f} ms   ({n} matching rows)")
             t, rows = best_of(lambda: store.rows("events"), 1)
             print(f"  {'every event row into Python (report/trends)':<40} {t * 1000:9.1f} ms   ({len(rows)} matching rows)")
+            del rows
+        end_to_end(path, args.max_events, args.before)
 
 
 if __name__ == "__main__":

@@ -63,6 +63,17 @@ class Settings:
     # ("Yehia"/"Yahya") score ~60-80 on rapidfuzz ratio; 80 plus an equal
     # consonant skeleton catches them without joining different people who share a surname.
     person_first_name_ratio: float = 80.0
+    # The HTML/Markdown report lists rows (events, statements, figures, source texts,
+    # map points) for at most this many events, the most recent ones; aggregates
+    # (totals, monthly counts, top dyads, first operations) still cover every event,
+    # from SQL.  A page with 2,000 events and their articles stays a few MB and opens
+    # in a browser; the dashboard (`tightrope serve`) pages through all of them.
+    report_max_events: int = field(default_factory=lambda: int(_env("REPORT_MAX_EVENTS", "2000")))
+    # Above report_max_events, the event-table filter lists this many actors (the
+    # most frequent in the listed events) and the outlook models this many series
+    # (the busiest fronts): enough to steer by, small enough to render and fit.
+    report_top_actors: int = field(default_factory=lambda: int(_env("REPORT_TOP_ACTORS", "200")))
+    report_top_series: int = field(default_factory=lambda: int(_env("REPORT_TOP_SERIES", "20")))
     workers: int = int(_env("WORKERS", "1"))
     serve_host: str = _env("HOST", "127.0.0.1")
     serve_port: int = int(_env("PORT", "8765"))

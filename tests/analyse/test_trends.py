@@ -137,3 +137,50 @@ def test_report_outlook_rows(seeded):
     for section in out.values():
         for row in section:
             assert all(isinstance(v, (str, int, float)) for v in row.values())
+
+
+# -- the SQL twins give the Python results -----------------------------------------
+MIXED = EVENTS + [dict(date="2024-12-30", origin="Iraq", actor2="Israel", country="Israel", admin1="North"),
+                  dict(date="2024-01-01", precision="year", actor1=" Iran ", actor2="", country="Israel"),
+                  dict(date=None, actor1="X", event_type="Protests", plover_type="PROTEST"),
+                  dict(date="2024-10-20", actor1="Iran", actor2="Israel", country="Israel", fatalities=4,
+                       event_type="Strategic developments", plover_type="ASSAULT")]
+
+
+@pytest.fixture(params=["events", "canonical"])
+def mixed(tmp_path, request):
+    store = make_store(tmp_path / "m.duckdb", MIXED, MAARIV, published="2024-11-14")
+    if request.param == "canonical":
+        store.con.execute("INSERT INTO canonical_events (canonical_event_id, event_date, date_precision, event_type, "
+                          "plover_type, actor1, actor2, country, fatalities, doc_ids) VALUES "
+                          "('ce1', DATE '2024-10-04', 'day', 'Explosions/Remote violence', 'ASSAULT', NULL, 'Israel', "
+                          "'Israel', 3, ['dtest']), ('ce2', DATE '2024-11-01', 'month', NULL, 'THREATEN', 'Iran', "
+                          "'Israel', 'Israel', NULL, ['dtest'])")
+        store.con.execute("INSERT INTO canonical_members (canonical_event_id, event_id, doc_id, char_start) VALUES "
+                          "('ce1', 'e1', 'dtest', 1), ('ce1', 'e0', 'dtest', 0), ('ce2', 'e2', 'dtest', 2)")
+    yield store
+    store.close()
+
+
+@pytest.mark.parametrize("by", trends.GROUPS)
+@pytest.mark.parametrize("freq", ["month", "week"])
+@pytest.mark.parametrize("violent_only", [False, True])
+def test_sql_counts_equal_python_counts(mixed, by, freq, violent_only):
+    from tightrope.analyse.signals import event_weight
+
+    where = (lambda r: event_weight({**r, "fatalities": 0}) >= 2) if violent_only else None
+    assert trends.count_events_sql(mixed, by, freq, violent_only=violent_only) == \
+        trends.count_events(trends.load_events(mixed), by, freq, where=where)
+
+
+def test_sql_counts_top_keys_and_capped_evidence(mixed):
+    full = trends.count_events_sql(mixed, "dyad")
+    top = trends.count_events_sql(mixed, "dyad", top=1, max_ids=1)
+    assert top.periods == full.periods and list(top.series()) == list(full.series())[:1]
+    assert all(len(r.event_ids) <= 1 for r in top.rows)
+    assert [r.count for r in top.rows] == [r.count for r in full.rows][:len(top.rows)]
+
+
+def test_stat_comparison_from_sql_equals_python(mixed):
+    assert trends.trends_store(mixed)["reported_vs_ours"] == overview.trends(mixed)["reported_vs_ours"]
+    assert trends.trends_store(mixed)["counts"] == overview.trends(mixed)["counts"]

@@ -65,14 +65,15 @@ def register(app: typer.Typer) -> None:
                top: Annotated[int, typer.Option("--top", help="Keys to show.")] = 15,
                out_json: JsonOpt = None) -> None:
         """Event counts by period and key, and reported statistics beside our own counts."""
-        from tightrope.analyse import overview
+        from tightrope.analyse import trends as tr
 
         with _errors():
             if freq not in ("month", "week"):
                 raise ConfigError(f"--freq must be month or week, not {freq!r}")
             _check_by(by)
             with _open_store(_db(db)) as store:
-                res = overview.trends(store, by=by, freq=freq)
+                # Counted in DuckDB (any store size); every key only when JSON asks for all.
+                res = tr.trends_store(store, by=by, freq=freq, top=None if out_json else top)
         counts = res["counts"]
         fit = max(3, min(12, (out.width - 38) // 7))  # as many recent periods as the terminal shows
         periods = counts.periods[-fit:]

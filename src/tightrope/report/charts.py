@@ -28,17 +28,23 @@ def nice_max(v: float) -> float:
 
 
 def monthly_chart(months: list[str], groups: list[str], cells: dict, series: list[dict[str, Any]],
-                  width: int = 960, height: int = 300) -> dict[str, Any]:
-    """Stacked bars (links to the month's events) plus reported-statistic lines (links to evidence)."""
+                  counts: dict | None = None, width: int = 960, height: int = 300) -> dict[str, Any]:
+    """Stacked bars (links to the month's events) plus reported-statistic lines (links to evidence).
+
+    ``counts[month][group]``: bar heights when the page lists only some events (SQL counts
+    over all of them); ``cells`` then holds the listed ids a bar links to.  Default: len(ids).
+    """
+    if counts is None:
+        counts = {m: {g: len(ids) for g, ids in row.items()} for m, row in cells.items()}
     left, right, top, bottom = 40, 48, 16, 46
     # Reported series widen the month axis: a figure for a month with no extracted events still shows.
-    have = {m for m in months if cells.get(m)} | {p["month"] for s in series for p in s["points"]}
+    have = {m for m in months if counts.get(m)} | {p["month"] for s in series for p in s["points"]}
     plot_w, plot_h = width - left - right, height - top - bottom
     if not have:
         return {"empty": True, "width": width, "height": height}
     all_months = compress_axis(sorted(have))
     bw = plot_w / len(all_months)
-    ev_max = nice_max(max((sum(len(v) for v in cells.get(m, {}).values()) for m in all_months if m), default=0))
+    ev_max = nice_max(max((sum(counts.get(m, {}).values()) for m in all_months if m), default=0))
     st_max = nice_max(max((p["value"] for s in series for p in s["points"]), default=0))
     colours = {g: (OTHER if g == "other" else PALETTE[i % len(PALETTE)]) for i, g in enumerate(groups)}
     bars, labels = [], []
@@ -49,13 +55,14 @@ def monthly_chart(months: list[str], groups: list[str], cells: dict, series: lis
             continue
         y = top + plot_h
         for g in groups:
-            ids = cells.get(m, {}).get(g, [])
-            if not ids:
+            n = counts.get(m, {}).get(g, 0)
+            if not n:
                 continue
-            h = plot_h * len(ids) / ev_max
+            ids = cells.get(m, {}).get(g, [])
+            h = plot_h * n / ev_max
             y -= h
             bars.append({"x": round(x + 1, 1), "y": round(y, 1), "w": round(max(bw - 2, 1), 1), "h": round(h, 1),
-                         "month": m, "group": g, "n": len(ids), "colour": colours[g], "ids": ids})
+                         "month": m, "group": g, "n": n, "colour": colours[g], "ids": ids})
         # Label January and every n-th month so labels never collide.
         step = max(1, math.ceil(len(all_months) / 16))
         if i % step == 0 or m.endswith("-01") or (i and all_months[i - 1] is None):

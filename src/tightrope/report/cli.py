@@ -39,7 +39,10 @@ def register(app: typer.Typer) -> None:
     def report(db: DbOpt = None,
                out_path: Annotated[Optional[Path], typer.Option("-o", "--out", help="Output file.")] = None,
                fmt: Annotated[Optional[str], typer.Option(
-                   "--format", help="html, md or pdf (default: from the -o suffix, else html).")] = None) -> None:
+                   "--format", help="html, md or pdf (default: from the -o suffix, else html).")] = None,
+               max_events: Annotated[Optional[int], typer.Option(
+                   "--max-events", min=1, help="List rows for at most this many (latest) events; figures "
+                   "still cover all (default: TIGHTROPE_REPORT_MAX_EVENTS or 2000).")] = None) -> None:
         """Write the situation report (self-contained HTML, Markdown, or PDF via headless Chromium)."""
         from tightrope.settings import Settings
         from tightrope.store.db import Store
@@ -53,5 +56,5 @@ def register(app: typer.Typer) -> None:
                 from tightrope.report.pdf import write_pdf as write
             else:
                 from tightrope.report.html import write_report as write
-            path = write(store, out)
+            path = write(store, out, max_events)
         core.err.print(f"report written to {path.resolve()}", markup=False)

@@ -1,6 +1,7 @@
 """Read what the report needs from the store, as plain dicts, and derive the series.
 
-Reads only through parameterised SQL / ``Store.rows``.  Tables other developers add
+Reads only through parameterised SQL / ``Store.rows``.  ``aggregates`` is the Python
+computation of the report's figures; ``aggregate.py`` is its SQL twin for big stores.  Tables other developers add
 later (``canonical_events``) are optional: their absence is a note, not an error.
 """
 
@@ -71,19 +72,31 @@ def monthly_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
             and e.get("date_precision") != "year"]
 
 
+def group_label(key: str):
+    """The chart's stacking label of an event: its dyad, or its sub-type."""
+    return dyad if key == "dyad" else (lambda e: e.get("sub_event_type") or "Other attack")
+
+
+def group_cells(events: list[dict[str, Any]], key: str, top: list[str]) -> dict:
+    """counts[month][group] -> [event ids] of the violent events, groups outside ``top`` as 'other'."""
+    label = group_label(key)
+    cells: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for e in monthly_events(events):
+        g = label(e)
+        cells[month_of(e["event_date"])][g if g in top else "other"].append(e["event_id"])
+    return cells
+
+
 def monthly_groups(events: list[dict[str, Any]], key: str) -> tuple[list[str], list[str], dict]:
     """(months, groups, counts[month][group] -> [event ids]) for key 'dyad' or 'type'."""
     rows = monthly_events(events)
     if not rows:
         return [], [], {}
-    label = dyad if key == "dyad" else (lambda e: e.get("sub_event_type") or "Other attack")
+    label = group_label(key)
     totals = Counter(label(e) for e in rows)
     top = [g for g, _ in totals.most_common(TOP_DYADS)]
     groups = top + (["other"] if len(totals) > len(top) else [])
-    cells: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for e in rows:
-        g = label(e)
-        cells[month_of(e["event_date"])][g if g in top else "other"].append(e["event_id"])
+    cells = group_cells(rows, key, top)
     months = month_range(min(cells), max(cells))
     return months, groups, cells
 
@@ -150,25 +163,75 @@ def statements_by_stance(statements: list[dict[str, Any]]) -> list[tuple[str, li
     return [(k, v) for k, v in groups if v] + ([("OTHER", rest)] if rest else [])
 
 
-def load(store: Store) -> dict[str, Any]:
-    docs = store.rows("documents")
-    events = store.rows("events")
-    for e in events:  # JSON-friendly dates so templates and the API agree
-        e["event_date"] = e["event_date"].isoformat() if isinstance(e["event_date"], dt.date) else e["event_date"]
-    stats = store.rows("stats")
-    for s in stats:
-        for k in ("period_start", "period_end"):
-            s[k] = s[k].isoformat() if isinstance(s[k], dt.date) else s[k]
+def _iso_dates(rows: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
+    for r in rows:  # JSON-friendly dates so templates and the API agree
+        for k in keys:
+            r[k] = r[k].isoformat() if isinstance(r[k], dt.date) else r[k]
+    return rows
+
+
+def stat_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for s in _iso_dates(rows, "period_start", "period_end"):
         v = s.get("value")
         if isinstance(v, float) and v.is_integer():
             s["value"] = int(v)
-    canonical = optional_rows(store, "canonical_events")
+    return rows
+
+
+def load(store: Store, event_ids: list[str] | None = None, stat_ids: list[str] = ()) -> dict[str, Any]:
+    """Every row the report lists; with ``event_ids``, only those events and their documents' rows
+    (``stat_ids``: statistics whose documents are listed too, for figures drawn from all).
+
+    The id list goes in as one parameter and is joined (``IN (SELECT unnest(?))``), so
+    DuckDB hash-joins it rather than scanning the list per row.
+    """
+    where_e = where_d = ""
+    p_e: list[Any] = []
+    p_d: list[Any] = []
+    if event_ids is not None:
+        where_e, p_e = "WHERE event_id IN (SELECT unnest(?::VARCHAR[]))", [list(event_ids)]
+    events = _iso_dates(store.rows("events", where_e, p_e), "event_date")
+    if event_ids is not None:
+        docs = {e["doc_id"] for e in events} | {r[0] for r in store.con.execute(
+            "SELECT doc_id FROM stats WHERE stat_id IN (SELECT unnest(?::VARCHAR[]))", [list(stat_ids)]).fetchall()}
+        where_d, p_d = "WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [sorted(docs)]
     return {
-        "docs": docs,
+        "docs": store.rows("documents", where_d, p_d),
         "events": sorted(events, key=lambda e: (e["event_date"] or "9999", e["doc_id"], e["char_start"])),
-        "statements": store.rows("statements"),
-        "stats": stats,
-        "relations": store.rows("relations"),
-        "text_actors": store.rows("text_actors"),
-        "canonical": canonical,
+        "statements": store.rows("statements", where_d, p_d),
+        "stats": stat_rows(store.rows("stats", where_d, p_d)),
+        "relations": store.rows("relations", where_d, p_d),
+        "text_actors": store.rows("text_actors", where_d, p_d),
+        # A subset load leaves merged incidents to report/aggregate.py (top ones by SQL).
+        "canonical": optional_rows(store, "canonical_events") if event_ids is None else None,
+    }
+
+
+def aggregates(d: dict[str, Any], actor_types: dict[str, str]) -> dict[str, Any]:
+    """The report's figures over every row of ``d`` (a full ``load``), computed in Python.
+
+    ``report/aggregate.py`` computes the same dict in SQL for stores above the row
+    limit; tests hold the two equal.
+    """
+    events = d["events"]
+    violent = [e for e in events if e.get("plover_type") == VIOLENT]
+    dates = [e["event_date"] for e in events if e["event_date"]]
+    groups = {}
+    for key in ("dyad", "type"):
+        months, gs, cells = monthly_groups(events, key)
+        groups[key] = (months, gs, {m: {g: len(v) for g, v in row.items()} for m, row in cells.items()})
+    return {
+        "n_docs": len(d["docs"]), "n_events": len(events), "n_violent": len(violent),
+        "n_statements": len(d["statements"]), "n_stats": len(d["stats"]), "n_relations": len(d["relations"]),
+        "n_canonical": len(d["canonical"]) if d.get("canonical") else None,
+        "fatalities": sum(e["fatalities"] or 0 for e in violent),
+        "first": min(dates) if dates else None, "last": max(dates) if dates else None,
+        "monthly": sorted(Counter(month_of(e["event_date"]) for e in monthly_events(events)).items()),
+        "groups": groups,
+        "top_dyads": Counter(dyad(e) for e in violent if e.get("actor1") and e.get("actor2")).most_common(3),
+        "firsts": first_operations(events, actor_types),
+        "series": stat_series(d["stats"]),
+        "filter_types": sorted({e["plover_type"] for e in events if e.get("plover_type")}),
+        "filter_actors": sorted({a for e in events for a in (e.get("actor1"), e.get("actor2")) if a}),
+        "filter_months": sorted({month_of(e["event_date"]) for e in events if e["event_date"]}),
     }

@@ -5,6 +5,8 @@ article is ever marked safe.  The only ``|safe`` values are our own CSS and JS,
 read from package files; the page's Content-Security-Policy allows exactly that
 script (by hash), so even a markup bug could not run injected script.
 Charts, map and network are inline SVG built from numbers in sibling modules.
+Above ``Settings.report_max_events`` events the page lists rows for the latest ones
+only and takes its figures from SQL (``aggregate.py``); below it, everything as before.
 """
 
 from __future__ import annotations
@@ -12,15 +14,15 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from tightrope.report import charts, data, geomap, network, outlook
+from tightrope.report import aggregate, charts, data, geomap, network, outlook
 from tightrope.report.spans import segments
+from tightrope.settings import Settings
 from tightrope.store.db import Store
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -90,56 +92,83 @@ def document_views(d: dict[str, Any]) -> list[dict[str, Any]]:
     return [{**doc, "segments": segments(doc["text"], spans.get(doc["doc_id"], []))} for doc in d["docs"]]
 
 
-def build_context(store: Store) -> dict[str, Any]:
-    d = data.load(store)
-    if d.get("canonical") is not None:
-        d["canonical_members"] = data.optional_rows(store, "canonical_members")
-    events, stats = d["events"], d["stats"]
+def build_context(store: Store, max_events: int | None = None) -> dict[str, Any]:
+    """Everything the templates show.  Up to ``max_events`` events (default: the setting) every
+    row is listed; above it, figures come from SQL and rows from the latest ``max_events``."""
+    settings = Settings()
+    limit = settings.report_max_events if max_events is None else max_events
     types = _actor_types()
+    total = aggregate.count(store, "events")
+    if total <= limit:
+        d = data.load(store)
+        if d.get("canonical") is not None:
+            d["canonical_members"] = data.optional_rows(store, "canonical_members")
+        agg = data.aggregates(d, types)
+        return _context(store, d, agg, view=store, outlook_of=outlook.outlook, cut=None)
+    agg = aggregate.aggregates(store, types, settings.report_top_actors)
+    latest = aggregate.latest_event_ids(store, limit)
+    shown = set(latest)
+    extra = [e["event_id"] for e in agg["firsts"] if e["event_id"] not in shown]
+    # Reported series: every one feeds the escalation headlines; the chart draws the longest few.
+    # The figures they link to are listed with their articles, wherever those are.
+    agg["chart_series"] = agg["series"][:settings.report_top_series]
+    linked = aggregate.stat_ids(data.escalations(agg["series"]) + agg["chart_series"])
+    d = data.load(store, latest + extra, linked)
+    d["canonical"], d["canonical_members"] = aggregate.top_canonical(store, KEY_EVENTS)
+    cut = {"shown": len(latest), "total": total, "extra": len(extra)}
+    return _context(store, d, agg, view=aggregate.ScopedStore(store, d), cut=cut,
+                    outlook_of=lambda st, monthly: outlook.scaled_outlook(st, monthly, settings.report_top_series))
+
+
+def _context(store: Store, d: dict[str, Any], agg: dict[str, Any], *, view: Any, outlook_of, cut) -> dict[str, Any]:
+    """The template context from listed rows ``d`` and figures ``agg`` (equal shapes either way)."""
+    events, stats = d["events"], d["stats"]
     titles = {doc["doc_id"]: doc["title"] or doc["path"] or doc["doc_id"] for doc in d["docs"]}
-    series = data.stat_series(stats)
+    series = agg["series"]
     charts_by = {}
     for key in ("dyad", "type"):
-        months, groups, cells = data.monthly_groups(events, key)
-        charts_by[key] = charts.monthly_chart(months, groups, cells, series)
-    monthly = sorted(Counter(data.month_of(e["event_date"]) for e in data.monthly_events(events)).items())
-    firsts = data.first_operations(events, types)
+        months, groups, counts = agg["groups"][key]
+        cells = data.group_cells(events, key, [g for g in groups if g != "other"])  # bar links: listed rows
+        charts_by[key] = charts.monthly_chart(months, groups, cells, agg.get("chart_series", series), counts)
+    firsts = agg["firsts"]
     violent = [e for e in events if e.get("plover_type") == data.VIOLENT]
-    dates = [e["event_date"] for e in events if e["event_date"]]
     keys, keys_origin = key_events(d, firsts)
-    fatal_ids = [e["event_id"] for e in violent if e.get("fatalities")]
-    top_dyads = Counter(data.dyad(e) for e in violent if e.get("actor1") and e.get("actor2")).most_common(3)
     script = (TEMPLATES / "report.js").read_text(encoding="utf-8")
     return {
         "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "script": script, "style": (TEMPLATES / "report.css").read_text(encoding="utf-8"),
         "csp": f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src '{csp_hash(script)}'",
-        "n_docs": len(d["docs"]), "n_events": len(events), "n_violent": len(violent),
-        "violent_ids": [e["event_id"] for e in violent], "fatal_ids": fatal_ids,
-        "n_statements": len(d["statements"]), "n_stats": len(stats), "n_relations": len(d["relations"]),
-        "n_canonical": len(d["canonical"]) if d.get("canonical") else None,
-        "fatalities": sum(e["fatalities"] or 0 for e in violent),
-        "first": min(dates) if dates else None, "last": max(dates) if dates else None,
+        "n_docs": agg["n_docs"], "n_events": agg["n_events"], "n_violent": agg["n_violent"],
+        "violent_ids": [e["event_id"] for e in violent], "fatal_ids": [e["event_id"] for e in violent
+                                                                        if e.get("fatalities")],
+        "n_statements": agg["n_statements"], "n_stats": agg["n_stats"], "n_relations": agg["n_relations"],
+        "n_canonical": agg["n_canonical"], "fatalities": agg["fatalities"], "first": agg["first"],
+        "last": agg["last"], "cut": cut,
         "events": events, "statements": d["statements"], "stats": stats, "relations": d["relations"],
         "titles": titles, "docs": document_views(d),
-        "escalations": data.escalations(series), "firsts": firsts, "top_dyads": top_dyads,
+        "escalations": data.escalations(series), "firsts": firsts, "top_dyads": agg["top_dyads"],
         "key_events": keys, "key_origin": keys_origin,
         "charts": charts_by, "series": series,
         "map": geomap.event_map(events, {e["event_id"] for e in firsts}),
-        "net": network.actor_network(store, d),
+        "net": network.actor_network(view, d),
         "stances": data.statements_by_stance(d["statements"]),
-        "outlook": outlook.outlook(store, monthly),
-        "filter_types": sorted({e["plover_type"] for e in events if e.get("plover_type")}),
-        "filter_actors": sorted({a for e in events for a in (e.get("actor1"), e.get("actor2")) if a}),
-        "filter_months": sorted({data.month_of(e["event_date"]) for e in events if e["event_date"]}),
+        "outlook": outlook_of(store, agg["monthly"]),
+        "filter_types": agg["filter_types"], "filter_actors": agg["filter_actors"],
+        "filter_months": agg["filter_months"],
     }
 
 
-def render_report(store: Store) -> str:
-    return _env().get_template("report.html.j2").render(**build_context(store))
+def render_report(store: Store, max_events: int | None = None) -> str:
+    return _env().get_template("report.html.j2").render(**build_context(store, max_events))
 
 
-def write_report(store: Store, out: Path) -> Path:
+def write_report(store: Store, out: Path, max_events: int | None = None) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_report(store), encoding="utf-8")
+    # Streamed, so the page never sits in memory whole; written aside and renamed, so a
+    # failure halfway leaves the previous report, not half of a new one.
+    part = out.with_name(out.name + ".part")
+    with part.open("w", encoding="utf-8") as f:
+        for chunk in _env().get_template("report.html.j2").generate(**build_context(store, max_events)):
+            f.write(chunk)
+    part.replace(out)
     return out

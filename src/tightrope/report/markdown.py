@@ -42,10 +42,10 @@ class _Raw:
         self.s = s
 
 
-def render_markdown(store: Store) -> str:
+def render_markdown(store: Store, max_events: int | None = None) -> str:
     from tightrope.report.html import build_context
 
-    c = build_context(store)
+    c = build_context(store, max_events)
     src_no = {d["doc_id"]: i + 1 for i, d in enumerate(c["docs"])}
 
     def cite(doc_id: str, a: int, b: int, text: str) -> _Raw:
@@ -54,6 +54,7 @@ def render_markdown(store: Store) -> str:
     lines = ["# Situation report", "",
              f"Generated {c['generated']} from {c['n_docs']} articles"
              + (f"; events dated {c['first']} to {c['last']}." if c["first"] else "."), "",
+             *([cut_note(c["cut"]), ""] if c["cut"] else []),
              "## Headline summary", "",
              f"- **{c['n_violent']}** attacks and strikes; **{c['fatalities']}** reported deaths; "
              f"**{c['n_events']}** events, **{c['n_statements']}** statements, **{c['n_stats']}** reported figures."]
@@ -104,7 +105,13 @@ def render_markdown(store: Store) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_markdown(store: Store, out: Path) -> Path:
+def cut_note(cut: dict[str, int]) -> str:
+    extra = f" (and {cut['extra']} earlier first operations)" if cut["extra"] else ""
+    return (f"> Showing the latest {cut['shown']:,} of {cut['total']:,} events{extra}; the dashboard "
+            "(`tightrope serve`) lists all. Totals, monthly counts, top pairs and first operations cover every event.")
+
+
+def write_markdown(store: Store, out: Path, max_events: int | None = None) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_markdown(store), encoding="utf-8")
+    out.write_text(render_markdown(store, max_events), encoding="utf-8")
     return out

@@ -52,6 +52,16 @@ def _rows(value: Any) -> list[dict[str, Any]]:
     return out
 
 
+def _with_columns(out: dict[str, Any]) -> dict[str, Any]:
+    """Each section's columns, in first-seen order (rows may differ in their keys)."""
+    for key, _, _ in SECTIONS:
+        cols: list[str] = []
+        for r in out[key]:
+            cols += [c for c in r if c not in cols]
+        out[f"{key}_cols"] = cols
+    return out
+
+
 def baseline(monthly: list[tuple[str, int]]) -> list[dict[str, Any]]:
     """Mean of the last three months as next month's expectation: a yardstick, not a model."""
     if not monthly:
@@ -81,9 +91,65 @@ def outlook(store: Store, monthly: list[tuple[str, int]]) -> dict[str, Any]:
         out["notes"].append("No forecasts from the analysis stage are available to this report (it looks for "
                             "tightrope.analyse.report.outlook); a naive baseline is shown instead.")
         out["forecasts"] = baseline(monthly)
-    for key, _, _ in SECTIONS:
-        cols: list[str] = []
-        for r in out[key]:
-            cols += [c for c in r if c not in cols]
-        out[f"{key}_cols"] = cols
-    return out
+    return _with_columns(out)
+
+
+def scaled_outlook(store: Store, monthly: list[tuple[str, int]], top: int, *, seed: int = 0,
+                   runs: int = 5000) -> dict[str, Any]:
+    """``outlook`` for a store too big to load: the same rows, from SQL monthly counts.
+
+    ``analyse.report.outlook`` reads every event row into Python (several times); here
+    the analysis library gets the monthly series it works on from DuckDB
+    (``trends.count_events_sql``), for the ``top`` busiest fronts, plus every reported
+    series.  New-front alerts need every dyad's history and are left to the CLI.
+    """
+    out: dict[str, Any] = {"signals": [], "forecasts": [], "scenarios": [], "notes": [
+        f"Signals and forecasts cover the {top} busiest fronts (from SQL counts over every event) and every "
+        "series of reported figures; new-front alerts are not computed at this size (`tightrope signals`)."]}
+    try:
+        import numpy as np
+
+        from tightrope.analyse import scenario as scn
+        from tightrope.analyse import signals as sg
+        from tightrope.analyse import trends as tr
+        from tightrope.analyse.forecast import forecast_units
+
+        counts_only = store.rows("stats", "WHERE coalesce(unit, 'count') = 'count'")
+        reported = tr.reported_series(counts_only, tr.published_dates(store))
+        escalations = [e for name, (months, values, ev) in reported.items()
+                       for e in sg.detect_escalation(f"reported: {name}", months, values, ev)]
+        # A few ids per month suffice as evidence links; the dashboard lists the rest.
+        violent = tr.count_events_sql(store, "front", "month", violent_only=True, top=top, max_ids=3)
+        evidence = violent.evidence()
+        for key, values in violent.series().items():
+            escalations += sg.detect_escalation(f"events: {key}", list(violent.periods), values, evidence.get(key, {}))
+        out["signals"] = [{"signal": "escalation", "series": e.series, "change month": e.change_month,
+                           "flagged": e.alarm_month, "before (per month)": e.baseline,
+                           "after (per month)": e.after, "ratio": e.ratio,
+                           "P(change at that month)": e.change_probability, "evidence": ", ".join(e.evidence)}
+                          for e in escalations]
+        counts = tr.count_events_sql(store, "front", "month", top=top, max_ids=0)
+        series = {k: v for k, v in counts.series().items() if sum(v) >= 2 and "?" not in k}
+        fc = []
+        if series:
+            units = list(series)
+            fc += forecast_units(units, list(counts.periods), np.array([series[u] for u in units], float),
+                                 horizon=3, n=1000, seed=seed)
+        for name, (months, values, _) in reported.items():
+            fc += forecast_units([f"reported: {name}"], months, np.array([values], float), horizon=3, n=1000,
+                                 seed=seed)
+        out["forecasts"] = [{"unit": f.unit, "month": f.month, "expected": round(f.mean, 1), "median": f.median,
+                             "90% interval": f"{f.lo90:g}-{f.hi90:g}", "P(> 2x trailing mean)":
+                             round(f.p_escalation, 2), "model": f.model} for f in fc]
+        res = scn.simulate(scn.load_scenario(), runs=runs, seed=seed)
+        h = res.horizon
+        out["scenarios"] = [{"scenario": res.scenario, "rung": r.label, "P within 1 month": round(r.by_month[0], 2),
+                             f"P within {min(3, h)} months": round(r.by_month[min(3, h) - 1], 2),
+                             f"P within {h} months": round(r.p_reach, 2),
+                             "median first month": r.median_month if r.median_month is not None else "-"}
+                            for r in res.rungs[1:]]
+    except Exception as e:  # the analysis stage failing must not take the report down (as in outlook())
+        out["notes"].append(f"analysis at scale: {type(e).__name__}: {e}")
+    if not any(out[k] for k, _, _ in SECTIONS):
+        out["forecasts"] = baseline(monthly)
+    return _with_columns(out)

@@ -57,9 +57,9 @@ def html_to_pdf(html_path: Path, out: Path) -> Path:
     return out
 
 
-def write_pdf(store: Store, out: Path) -> Path:
+def write_pdf(store: Store, out: Path, max_events: int | None = None) -> Path:
     from tightrope.report.html import write_report
 
     with tempfile.TemporaryDirectory(prefix="tightrope-report-") as tmp:
-        html = write_report(store, Path(tmp) / "report.html")
+        html = write_report(store, Path(tmp) / "report.html", max_events)
         return html_to_pdf(html, out)
