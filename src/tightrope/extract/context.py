@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from tightrope.extract.cues import get_cues
-from tightrope.extract.dates import DateMention, find_dates
-from tightrope.extract.nlp import make_doc, sentence_spans
+from tightrope.extract.dates import DateMention, find_dates, prescan_dates
+from tightrope.extract.nlp import PhraseFinder, Spans, find_all, layout, lowered, make_doc, phrase_trie, trie_alternation
 from tightrope.models import DateValue, Document, Place
-from tightrope.resolve.actors import ActorKB, find_actors
-from tightrope.resolve.places import Gazetteer, find_places
+from tightrope.resolve.actors import ActorKB, actor_spans
+from tightrope.resolve.places import Gazetteer, place_spans
 
 
 @dataclass(frozen=True)
@@ -90,16 +90,84 @@ class DocContext:
         return self.people.get(full) if full else None
 
 
+_FOLD = str.maketrans({**dict.fromkeys("\u2018\u2019'`\u02bc"), **dict.fromkeys("-\u2010\u2011\u2012\u2013\u2014\u2015", " ")})
+
+
 def fold(s: str) -> str:
-    s = re.sub(r"[\u2018\u2019'`\u02bc]", "", s.lower())
-    return " ".join(re.sub(r"[-\u2010-\u2015]", " ", s).split())
+    """Lower case, apostrophes dropped, hyphens and dashes as spaces, whitespace collapsed."""
+    return " ".join(s.lower().translate(_FOLD).split())
+
+
+_new = object.__new__
+
+
+def _mention(start: int, end: int, text: str, kind: str, name: str, actor_id: str | None = None,
+             actor_type: str | None = None, country: str | None = None, place: Place | None = None,
+             method: str = "kb") -> Mention:
+    """Mention(...) without the frozen dataclass __init__ (one object.__setattr__ per field,
+    ~2.5x slower); a document makes a few hundred."""
+    m = _new(Mention)
+    m.__dict__.update(start=start, end=end, text=text, kind=kind, name=name, actor_id=actor_id,
+                      actor_type=actor_type, country=country, place=place, method=method)
+    return m
 
 
 # A person-name token: capitalised word, or particle + hyphen + capitalised ("al-Darb", "Al-Jazaeri").
 _NAME_TOKEN = r"(?:(?:[Aa]l|[Ee]l|[Aa]bu|[Bb]in|[Ii]bn|[Aa]bd)[-\u2010][A-Z][\w'\u2019]+|[A-Z][a-z]+(?:['\u2019][a-z]+)?(?:-[A-Z][a-z]+)?)"
 _PARTICLE = r"(?:al|el|bin|ibn|abu|bint|de|van|von|da)"
-_NAME = re.compile(rf"{_NAME_TOKEN}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_TOKEN}){{1,3}}")
+_NAME_REST = rf"(?:\s+(?:{_PARTICLE}\s+)?{_NAME_TOKEN}){{1,3}}"
+_NAME = re.compile(rf"{_NAME_TOKEN}{_NAME_REST}")
+# _NAME split by the case of its first character, so that re can skip to candidate positions
+# (_NAME opens with [Aa]-style classes, which leave re no first-character filter: it ran the
+# whole pattern at every position).  Upper: the first character is read by [A-Z], and each
+# alternative of the first token checks it by a lookbehind, in _NAME_TOKEN's order.
+_NAME_UPPER = re.compile(
+    r"[A-Z](?:(?:(?<=A)l|(?<=E)l|(?<=A)bu|(?<=B)in|(?<=I)bn|(?<=A)bd)[-\u2010][A-Z][\w'\u2019]+"
+    rf"|[a-z]+(?:['\u2019][a-z]+)?(?:-[A-Z][a-z]+)?)(?=\s+[A-Zabdeiv]){_NAME_REST}")
+# (?=...): what _NAME_REST needs next (blanks, then a particle or a name token), tested in one
+# step before its alternatives are tried after most capitalised words.
+_NAME_LOWER = re.compile(rf"(?:al|el|abu|bin|ibn|abd)[-\u2010][A-Z][\w'\u2019]+{_NAME_REST}")
 _QUOTE_PAIRS = re.compile(r"\u201c[^\u201c\u201d]{1,3000}?\u201d|\"[^\"\n]{1,3000}?\"|\u201c[^\u201c\u201d\"\n]{1,3000}?\"|\"[^\"\u201c\u201d\n]{1,3000}?\u201d")
+
+
+def _name_matches(text: str):
+    """The matches of _NAME.finditer(text): the leftmost of the upper- and lower-case searches,
+    each search redone from the end of the last match when it started before it."""
+    particles = _particle_starts(text)
+
+    def lower_search(pos: int) -> re.Match | None:
+        for i in range(bisect.bisect_left(particles, pos), len(particles)):
+            if m := _NAME_LOWER.match(text, particles[i]):
+                return m
+        return None
+
+    up, lo = _NAME_UPPER.search(text), lower_search(0)
+    while up is not None or lo is not None:
+        m = up if lo is None or (up is not None and up.start() < lo.start()) else lo
+        yield m
+        pos = m.end()
+        if up is not None and up.start() < pos:
+            up = _NAME_UPPER.search(text, pos)
+        if lo is not None and lo.start() < pos:
+            lo = lower_search(pos)
+
+
+def _particle_starts(text: str) -> list[int]:
+    """Sorted starts of "al-", "abu-", ... (lower case), where _NAME_LOWER can match: found
+    from the hyphens, which are few, instead of a search that stops at every a, e, b and i."""
+    out = []
+    for h in ("-", "\u2010"):
+        i = text.find(h)
+        while i >= 0:
+            for k in (2, 3):
+                if i >= k and text[i - k:i] in _PARTICLES:
+                    out.append(i - k)
+            i = text.find(h, i + 1)
+    out.sort()
+    return out
+
+
+_PARTICLES = frozenset(("al", "el", "abu", "bin", "ibn", "abd"))  # _NAME_LOWER's, before the hyphen
 
 
 @lru_cache(maxsize=1)
@@ -121,35 +189,46 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _QUOTE_PAIRS.finditer(text)]
 
 
-def _sentences(doc: Document, sdoc) -> list[Sentence]:
+_NEWLINES = re.compile(r"\n+")
+
+
+def _sentence(index: int, start: int, end: int, text: str, is_header: bool) -> Sentence:
+    """Sentence(...) without the dataclass __init__ and its default factories (same fields)."""
+    s = _new(Sentence)
+    s.__dict__.update(index=index, start=start, end=end, text=text, para=0, is_header=is_header, mentions=[],
+                      dates=[], places=[], subject=None, memo={})
+    return s
+
+
+def _sentences(text: str, spans: list[tuple[int, int]]) -> list[Sentence]:
     out: list[Sentence] = []
-    text = doc.text
-    for sent_start, sent_end in sentence_spans(sdoc):
+    n = len(text)
+    for sent_start, sent_end in spans:
         # Split each spaCy sentence at line breaks: headlines have no full stop.
         pieces = []
         s0 = sent_start
-        for m in re.finditer(r"\n+", text[sent_start:sent_end]):
-            pieces.append((s0, sent_start + m.start(), True))
-            s0 = sent_start + m.end()
-        pieces.append((s0, sent_end, False))
-        for a, b, _ends_line in pieces:
+        for m in _NEWLINES.finditer(text, sent_start, sent_end):
+            pieces.append((s0, m.start()))
+            s0 = m.end()
+        pieces.append((s0, sent_end))
+        for a, b in pieces:
             seg = text[a:b]
-            lead = len(seg) - len(seg.lstrip())
-            a, b = a + lead, a + len(seg.rstrip())
-            if b <= a:
+            body = seg.strip()
+            if not body:
                 continue
-            body = text[a:b]
+            a += len(seg) - len(seg.lstrip())
+            b = a + len(body)
             line_start = a == 0 or text[a - 1] == "\n"
-            line_end = b == len(text) or text[b] == "\n"
+            line_end = b == n or text[b] == "\n"
             # Headlines and section headers: a whole short line without closing punctuation.
             header = (not out and line_end) or (
-                line_start and line_end and not re.search(r"[.!?\"\u201d]$", body) and len(body.split()) <= 15
+                line_start and line_end and body[-1] not in ".!?\"\u201d" and len(body.split()) <= 15
             )
-            out.append(Sentence(len(out), a, b, body, 0, is_header=header))
+            out.append(_sentence(len(out), a, b, body, header))
     # Paragraph index: a line break between two sentences starts a new paragraph.
     para = 0
     for i, s in enumerate(out):
-        if i and "\n" in text[out[i - 1].end:s.start]:
+        if i and text.find("\n", out[i - 1].end, s.start) >= 0:
             para += 1
         s.para = para
     return out
@@ -163,13 +242,14 @@ def _country_of_story(mentions: list[Mention], places: list[Mention]) -> str | N
     return max(counts, key=lambda k: counts[k]) if counts else None
 
 
-def _find_people(text: str, taken: list[tuple[int, int]], kb: ActorKB) -> list[tuple[int, int, str]]:
+def _find_people(text: str, taken: Spans, low: str | None) -> list[tuple[int, int, str]]:
     """Names of people not in the KB: a capitalised name with a title before it,
-    an apposition or a speech verb after it."""
-    cues = get_cues()
+    an apposition or a speech verb after it.  ``taken``: the actor mentions' spans;
+    ``low``: lowered(text)."""
     nonname = _nonname_words()
+    titled_rx, apposed_rx, speaks_rx = _people_res(low is not None)
     out = []
-    for m in _NAME.finditer(text):
+    for m in _name_matches(text):
         a, b = m.start(), m.end()
         words = m.group(0).split()
         # Trim leading words that are not names ("Notably Salam ...", "Israeli Foreign ...").
@@ -181,71 +261,86 @@ def _find_people(text: str, taken: list[tuple[int, int]], kb: ActorKB) -> list[t
             b = a + len(" ".join(words[:-1])) if len(words) > 1 else a
             words = words[:-1]
         b = a + len(text[a:b].rstrip())
-        if len(words) < 2 or any(re.search(r"['\u2019]s$", w) for w in words):
+        if len(words) < 2 or any(w.endswith(("'s", "\u2019s")) for w in words) or taken.overlaps(a, b):
             continue
-        if any(s < b and a < e for s, e in taken):
-            continue
-        before = text[max(0, a - 40):a]
         after = text[b:b + 40]
-        titled_rx, apposed_rx, speaks_rx = _people_res()
-        titled = bool(titled_rx.search(before))
-        apposed = bool(apposed_rx.match(after))
-        speaks = bool(speaks_rx.match(after))
-        if titled or apposed or speaks:
+        if speaks_rx.match(after) or apposed_rx.match(after) or titled_rx.search(
+                (text if low is None else low)[max(0, a - 40):a]):
             out.append((a, b, text[a:b]))
     # "President Obama", "Gen. Sims": a title and a single surname.
-    spans = [(x, y) for x, y, _ in out] + list(taken)
-    for m in _titled_surname().finditer(text):
+    spans = Spans([(x, y) for x, y, _ in out] + taken.spans)
+    for m in _titled_matches(text, low):
         a, b = m.start(1), m.end(1)
-        if m.group(1).lower() in nonname or any(x < b and a < y for x, y in spans):
+        if m.group(1).lower() in nonname or spans.overlaps(a, b):
             continue
         out.append((a, b, m.group(1)))
     return out
 
 
-@lru_cache(maxsize=1)
-def _people_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    """The title / apposition / speech-verb tests of _find_people, compiled once: built per
-    candidate from kB-long cue patterns they cost a rebuild and re-hash each time, and
-    evict other patterns from re's cache."""
+@lru_cache(maxsize=2)
+def _people_res(lower: bool) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The title / apposition / speech-verb tests of _find_people, compiled once.  The title
+    test ends a search of the 40 characters before a name: as a trie (nlp.phrase_trie) on the
+    lowered text when ``lower``, else with the cue pattern and re.I."""
     cues = get_cues()
-    return (re.compile(rf"(?:{cues.person_titles.pattern})\s*$", re.I),
+    titles = phrase_trie(cues.raw["person_titles"]) if lower else cues.person_titles.pattern
+    return (re.compile(rf"(?:{titles})\s*$", 0 if lower else re.I),
             re.compile(r",\s+(?:a|an|the)?\s*(?:\w+\s+){0,3}?(?:" + cues.roles.pattern + "|"
                        + cues.person_titles.pattern + ")", re.I),
-            re.compile(rf"\s*,?\s*(?:{cues.speech.pattern})"))
+            re.compile(rf"\s*,?\s*(?:{phrase_trie(cues.raw['speech_verbs'], case_sensitive=True)})"))
+
+
+def _titled_matches(text: str, low: str | None) -> list[re.Match]:
+    """_titled_surname().finditer(text), trying the pattern only where low (the lowered text)
+    holds a title in some case: the pattern's many titles left re no letter to skip to."""
+    rx = _titled_surname()
+    if low is None:
+        return list(rx.finditer(text))
+    out, cursor = [], 0
+    for p in find_all(low, _title_words()):
+        if p >= cursor and (m := rx.match(text, p)):
+            out.append(m)
+            cursor = m.end()
+    return out
+
+
+@lru_cache(maxsize=1)
+def _title_words() -> frozenset[str]:
+    return frozenset(t.lower() for t in get_cues().raw["person_titles"] if t[0].isalpha())
 
 
 @lru_cache(maxsize=1)
 def _titled_surname() -> re.Pattern[str]:
     titles = {v for t in get_cues().raw["person_titles"] if t[0].isalpha() for v in (t, t.capitalize(), t.title())}
-    alt = "|".join(re.escape(t) for t in sorted(titles, key=len, reverse=True))
-    # Case-sensitive on purpose: the name must be capitalised ("expert on" is no name).
-    return re.compile(rf"\b(?:{alt})\.?\s+({_NAME_TOKEN})\b(?!\s+(?:[A-Z]|(?:al|el|bin|ibn|abu)\b))")
+    # Case-sensitive on purpose: the name must be capitalised ("expert on" is no name).  The
+    # titles as a trie (longest first, like a longest-first alternation) with the word boundary
+    # after their first letter, so that re skips positions where no title starts.
+    trie = trie_alternation(titles, not_after=r"\w", space=" ")
+    return re.compile(rf"(?:{trie})\.?\s+({_NAME_TOKEN})\b(?!\s+(?:[A-Z]|(?:al|el|bin|ibn|abu)\b))")
 
 
 @lru_cache(maxsize=1)
-def _generic_regex() -> tuple[re.Pattern[str], dict[str, str]]:
+def _generic_regex() -> tuple[re.Pattern[str], PhraseFinder, dict[str, str]]:
+    """Generic actor words ("gunmen", "civilians"): the cue pattern, and its finder for the lowered text."""
     table = get_cues().raw["generic_actors"]
     label = {w.lower(): name for name, words in table.items() for w in words}
     from tightrope.extract.cues import phrase_regex
 
-    return phrase_regex(list(label)), label
+    return phrase_regex(list(label)), PhraseFinder(label), label
 
 
-def _generic_mentions(text: str, named: list[Mention]) -> list[Mention]:
-    rx, label = _generic_regex()
-    spans = [(m.start, m.end) for m in named]
+_OWNED = re.compile(r"\b(?:its|their|his|her|our|whose)\s+(?:\w+\s+)?$", re.I)
+
+
+def _generic_mentions(text: str, named: Spans, low: str | None) -> list[Mention]:
+    rx, finder, label = _generic_regex()
     out = []
-    for m in rx.finditer(text):
-        a, b = m.start(), m.end()
-        if any(x < b and a < y for x, y in spans):
+    for a, b in (finder.spans(low) if low is not None else [m.span() for m in rx.finditer(text)]):
+        if named.overlaps(a, b) or named.ends_within(a - 3, a) or _OWNED.search(text[max(0, a - 25):a]):
             continue
-        before = text[max(0, a - 25):a]
-        if any(0 <= a - y <= 3 for _, y in spans) or re.search(r"\b(?:its|their|his|her|our|whose)\s+(?:\w+\s+)?$",
-                                                                  before, re.I):
-            continue
-        name = label[" ".join(m.group(0).lower().split())]
-        out.append(Mention(a, b, m.group(0), "generic", name, actor_type="unidentified", method="generic"))
+        surface = text[a:b]
+        out.append(_mention(a, b, surface, "generic", label[" ".join(surface.lower().split())],
+                            actor_type="unidentified", method="generic"))
     return out
 
 
@@ -259,32 +354,40 @@ _PLACE_NEIGHBOURS = {"Province", "Governorate", "District", "Region", "City", "C
                      "Before", "Since", "During", "Outside", "Inside", "Across"}
 
 
-def _name_fragment(text: str, p: Mention, named: list[Mention]) -> bool:
-    """"Kafr Batna", "Maart Numan": a gazetteer hit that is one word of a longer, unknown name."""
-    covered = [(m.start, m.end) for m in named]
-    prev = _PREV_WORD.search(text[max(0, p.start - 40):p.start])
+def _sentence_start(text: str, pos: int) -> bool:
+    """Nothing but blanks before pos, or the last character before them ends a sentence or line."""
+    lo = pos
+    while lo > 0:
+        lo = max(0, lo - 64)
+        before = text[lo:pos].rstrip()
+        if before:
+            return before[-1] in ".!?\n\"\u201c"
+    return True
+
+
+def _name_fragment(text: str, start: int, end: int, covered: Spans) -> bool:
+    """"Kafr Batna", "Maart Numan": a gazetteer hit that is one word of a longer, unknown name.
+    ``covered``: the actor mentions' spans."""
+    prev = _PREV_WORD.search(text, max(0, start - 40), start)
     if prev:
-        ps = p.start - len(prev.group(0))
-        sentence_start = not text[:ps].strip() or text[:ps].rstrip()[-1:] in ".!?\n\"\u201c"
-        if prev.group(1) not in _PLACE_NEIGHBOURS and not sentence_start \
-                and not any(a <= ps < b for a, b in covered):
+        ps = start - len(prev.group(0))
+        if prev.group(1) not in _PLACE_NEIGHBOURS and not _sentence_start(text, ps) and not covered.covers(ps):
             return True
-    nxt = _NEXT_WORD.match(text[p.end:p.end + 40])
+    nxt = _NEXT_WORD.match(text, end, end + 40)
     if nxt and nxt.group(1) not in _PLACE_NEIGHBOURS:
-        ns = p.end + nxt.start(1)
-        if not any(a <= ns < b for a, b in covered):
+        if not covered.covers(nxt.start(1)):
             return True
     return False
 
 
-def _inside_longer(p: Mention, actors: list[Mention], starts: list[int]) -> bool:
-    """Is p inside a longer actor mention?  Actor mentions never overlap and come sorted
-    (find_actors), so only the last one starting at or before p can hold it."""
-    i = bisect.bisect_right(starts, p.start) - 1
+def _inside_longer(start: int, end: int, actors: list[Mention], starts: list[int]) -> bool:
+    """Is start..end inside a longer actor mention?  Actor mentions never overlap and come sorted
+    (find_actors), so only the last one starting at or before it can hold it."""
+    i = bisect.bisect_right(starts, start) - 1
     if i < 0:
         return False
     a = actors[i]
-    return a.start <= p.start and p.end <= a.end and (a.end - a.start) > (p.end - p.start)
+    return a.start <= start and end <= a.end and (a.end - a.start) > (end - start)
 
 
 def build_context(doc: Document, kb: ActorKB | None = None, gaz: Gazetteer | None = None) -> DocContext:
@@ -293,32 +396,32 @@ def build_context(doc: Document, kb: ActorKB | None = None, gaz: Gazetteer | Non
     text = doc.text
     # Tokenised once; the recognisers reuse it, and the sentences come from its token arrays.
     sdoc = make_doc(text)
-    sentences = _sentences(doc, sdoc)
-    actor_ms = [
-        Mention(m.start, m.end, m.text, "actor", m.canonical, m.actor_id, m.actor_type,
-                (kb.get(m.actor_id).country if kb.get(m.actor_id) else None), method=m.method)
-        for m in find_actors(sdoc, kb, full_text=text)
-    ]
-    place_ms = [
-        Mention(p.start, p.end, p.text, "place", p.place.name, country=p.place.country_code, place=p.place,
-                method=p.place.method)
-        for p in find_places(sdoc, gaz, full_text=text)
-    ]
+    bounds, spans = layout(sdoc)
+    sentences = _sentences(text, spans)
+    low = lowered(text)
+    actor_ms = []
+    for cs, ce, aid, method in actor_spans(sdoc, kb, text, bounds):
+        a = kb.get(aid)
+        actor_ms.append(_mention(cs, ce, text[cs:ce], "actor", a.name, aid, a.actor_type, a.country, method=method))
     # "Iraq" inside "Islamic Resistance in Iraq", "Washington" inside "Washington Institute": not places.
     actor_starts = [a.start for a in actor_ms]
-    place_ms = [p for p in place_ms if not _inside_longer(p, actor_ms, actor_starts)]
-    place_ms = [p for p in place_ms if p.method == "curated" or not _name_fragment(text, p, actor_ms)]
+    taken = Spans((m.start, m.end) for m in actor_ms)
+    place_ms = [
+        _mention(cs, ce, text[cs:ce], "place", p.name, country=p.country_code, place=p, method=p.method)
+        for cs, ce, p in place_spans(text, bounds, gaz)
+        if not _inside_longer(cs, ce, actor_ms, actor_starts)
+        and (p.method == "curated" or not _name_fragment(text, cs, ce, taken))
+    ]
     country = _country_of_story(actor_ms, place_ms)
-    taken = [(m.start, m.end) for m in actor_ms]
     people: dict[str, Person] = {}
     surnames: dict[str, str] = {}
     person_ms = []
-    for a, b, name in _find_people(text, taken, kb):
+    for a, b, name in _find_people(text, taken, low):
         key = fold(name)
         people.setdefault(key, Person(name=name, actor_id=None))
         surname = name.split()[-1]
         surnames.setdefault(fold(surname), key)
-        person_ms.append(Mention(a, b, name, "person", name, actor_type="person", method="pattern"))
+        person_ms.append(_mention(a, b, name, "person", name, actor_type="person", method="pattern"))
     for m in actor_ms:
         if m.actor_type == "person":
             key = fold(m.name)
@@ -326,35 +429,60 @@ def build_context(doc: Document, kb: ActorKB | None = None, gaz: Gazetteer | Non
             surnames.setdefault(fold(m.name.split()[-1]), key)
     # Later bare surnames of recognised people ("Al-Darb explained").
     if surnames:
-        sur_re = re.compile(r"(?<![\w-])(" + "|".join(
-            re.escape(people[full].name.split()[-1]) for full in set(surnames.values())) + r")(?![\w-])", re.I)
-        spans = [(m.start, m.end) for m in actor_ms + person_ms]
-        for m in sur_re.finditer(text):
-            if any(s <= m.start() < e for s, e in spans):
+        spans = Spans((m.start, m.end) for m in actor_ms + person_ms)
+        for a, b in _surname_hits(text, low, [people[full].name.split()[-1] for full in set(surnames.values())]):
+            if spans.covers(a):
                 continue
-            full = people[surnames[fold(m.group(0))]]
+            full = people[surnames[fold(text[a:b])]]
             if full.actor_id:
                 continue  # KB people are already found by their aliases
-            person_ms.append(Mention(m.start(), m.end(), m.group(0), "person", full.name, actor_type="person",
-                                     method="surname"))
-    generic_ms = _generic_mentions(text, actor_ms + person_ms)
+            person_ms.append(_mention(a, b, text[a:b], "person", full.name, actor_type="person", method="surname"))
+    generic_ms = _generic_mentions(text, Spans((m.start, m.end) for m in actor_ms + person_ms), low)
     mentions = sorted(actor_ms + person_ms + generic_ms, key=lambda m: m.start)
     quotes = find_quotes(text)
     ctx = DocContext(doc, sentences, quotes, people, surnames, kb, gaz, country)
     _assign(ctx, mentions, place_ms)
     from tightrope.extract.discourse import resolve_discourse
 
-    resolve_discourse(ctx)
+    resolve_discourse(ctx, low)
     return ctx
 
 
+def _surname_hits(text: str, low: str | None, names: list[str]) -> list[tuple[int, int]]:
+    r"""Spans the regex (?<![\w-])(name1|name2|...)(?![\w-]) with re.I finds, found with
+    str.find on the lowered text (compiling that per-document regex cost more than the search).
+    Where the names are not all ASCII, the regex itself."""
+    if low is None or not all(n.isascii() for n in names):
+        rx = re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")(?![\w-])", re.I)
+        return [m.span() for m in rx.finditer(text)]
+    hits = []  # (start, rank of the alternative, end)
+    for rank, name in enumerate(names):
+        key, k = name.lower(), len(name)
+        i = low.find(key)
+        while i >= 0:
+            if (i == 0 or not _WORDISH.match(low, i - 1)) and not _WORDISH.match(low, i + k):
+                hits.append((i, rank, i + k))
+            i = low.find(key, i + 1)
+    hits.sort()
+    out, cursor = [], 0
+    for a, _, b in hits:  # the alternation's pick: leftmost, then first alternative, never overlapping
+        if a >= cursor and b > a:
+            out.append((a, b))
+            cursor = b
+    return out
+
+
+_WORDISH = re.compile(r"[\w-]")
+
+
 def _assign(ctx: DocContext, mentions: list[Mention], places: list[Mention]) -> None:
-    starts = [s.start for s in ctx.sentences]
+    sentences = ctx.sentences
+    starts = [s.start for s in sentences]
 
     def sent_of(pos: int) -> Sentence | None:
         i = bisect.bisect_right(starts, pos) - 1
-        if i >= 0 and pos < ctx.sentences[i].end:
-            return ctx.sentences[i]
+        if i >= 0 and pos < sentences[i].end:
+            return sentences[i]
         return None
 
     for m in mentions:
@@ -367,7 +495,11 @@ def _assign(ctx: DocContext, mentions: list[Mention], places: list[Mention]) -> 
             s.places.append(p)
     ref = ctx.doc.published
     last: DateValue | None = None
-    for s in ctx.sentences:
+    # One scan of the whole text for date expressions; find_dates then reads each sentence's share.
+    dated = prescan_dates(ctx.doc.text, [(s.start, s.end) for s in sentences])
+    for s, has in zip(sentences, dated):
+        if not has:
+            continue  # find_dates would find nothing
         found = find_dates(s.text, ref=ref, offset=s.start, anchor=last)
         s.dates = found
         explicit = [d for d in found if d.kind != "anchor"] or found

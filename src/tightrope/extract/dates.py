@@ -21,6 +21,7 @@ most recent such day on or before ``ref``, which is wrong for anniversaries.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import email.utils
 import re
@@ -71,7 +72,7 @@ _IRREGULAR = "|".join(_V["irregular_plurals"])
 # lower-cased relative phrases); the full patterns are then tried with
 # .match() at each trigger, and words before it ("since", "early", "in")
 # are read backwards with the *_TAIL regexes over a short window.
-_DIGIT_RUN = re.compile(r"\d+")
+_DIGIT_RUN = re.compile(r"\d\d*")  # not \d+: a pattern opening with a repeat gets no first-character skip in re
 # Flat literal alternation (a nested one defeats the fast scan); _MON checks the rest.
 _MONTH_TRIGGER = re.compile(_cased([n for name, abbrs in _V["months"].items() for n in (name, *abbrs)]))
 _WEEKDAY_TRIGGER = re.compile(rf"(?:{_cased(_V['weekdays'])})(?![A-Za-z])(?!,?\s+(?:{_MON}|\d))")
@@ -199,10 +200,11 @@ class _Scan(NamedTuple):
     text: str
     low: str  # lower-cased, same length as text
     ref: DateValue | None
+    base: int = 0  # where the scanned sentence starts in text (prescan_dates: text is the document)
 
     def tail(self, regex: re.Pattern, pos: int) -> re.Match | None:
         """``regex`` ending exactly at ``pos`` (the words just before a trigger)."""
-        return regex.search(self.low, max(0, pos - _TAIL_WINDOW), pos)
+        return regex.search(self.low, max(self.base, pos - _TAIL_WINDOW), pos)
 
 
 def _b_iso(sc: _Scan, m: re.Match) -> Iterator[Built]:
@@ -357,28 +359,133 @@ def _matches(sc: _Scan) -> Iterator[tuple[re.Match, Builder]]:
                     yield m, builder
 
 
+Scanned = tuple[str, str, int, tuple[tuple[re.Match, Builder], ...]]  # text, low, base, matches
+# The current document's sentences, scanned together by prescan_dates (keyed by sentence text).
+_PRESCANNED: dict[str, Scanned] = {}
+
+
+def _match_list(text: str) -> Scanned:
+    """(scanned text, its lower-cased form, where ``text`` starts in it, every pattern match):
+    they do not depend on ``ref``, and each sentence is scanned twice per document (find_dates,
+    then date_spans for numbers).  Cleared per document (extract_document), so no text is
+    remembered across documents."""
+    return _PRESCANNED.get(text) or _scan_alone(text)
+
+
 @lru_cache(maxsize=512)  # a long article's sentences; a miss only costs a rescan
-def _match_list(text: str) -> tuple[str, tuple[tuple[re.Match, Builder], ...]]:
-    """(lower-cased text, every pattern match): they do not depend on ``ref``, and each
-    sentence is scanned twice per document (find_dates, then date_spans for numbers).
-    Cleared per document (extract_document), so no text is remembered across documents."""
+def _scan_alone(text: str) -> Scanned:
     low = lower_same_length(text)
-    return low, tuple(_matches(_Scan(text, low, None)))
+    return text, low, 0, tuple(_matches(_Scan(text, low, None)))
 
 
 def clear_caches() -> None:
-    _match_list.cache_clear()
+    _scan_alone.cache_clear()
+    _PRESCANNED.clear()
 
 
 def _candidates(text: str, ref: DateValue | None) -> list[Built]:
-    low, matches = _match_list(text)
-    sc = _Scan(text, low, ref)
+    scanned, low, base, matches = _match_list(text)
+    sc = _Scan(scanned, low, ref, base)
     out: list[Built] = []
     for m, builder in matches:
         try:
-            out.extend(builder(sc, m))
+            if base:
+                out.extend((a - base, b - base, v, k) for a, b, v, k in builder(sc, m))
+            else:
+                out.extend(builder(sc, m))
         except (ValueError, OverflowError, KeyError):  # "February 30", year 0: not a date
             continue
+    return out
+
+
+# ---------------------------------------------------------------- whole-document scan
+#
+# _matches run on each sentence costs one pass of every trigger and phrase pattern per
+# sentence.  prescan_dates finds the triggers in one pass over the document and matches
+# the patterns at them inside each sentence's bounds (``endpos``), which is the same as
+# matching on the sentence alone when a blank (or the text's edge) stands on both sides
+# of the sentence: then no trigger runs across its edges, and the one-character lookbehinds
+# that open the patterns see a blank where the sentence alone has nothing, which passes
+# them all the same.  Other sentences are scanned alone, as before.
+
+# A digit run's length decides which patterns can match at it (_ISO and _YEAR_ALONE want
+# exactly four digits; _SLASH, _DMY and _ANCHOR_DIGITS one or two, followed by no digit).
+_BY_RUN_LENGTH = {4: ((_ISO, _b_iso), (_YEAR_ALONE, _b_year)),
+                  **dict.fromkeys((1, 2), ((_SLASH, _b_slash), (_DMY, _b_day_month), (_ANCHOR_DIGITS, _b_anchor)))}
+assert _TRIGGERED[0][0] is _DIGIT_RUN and [p for p, _ in _TRIGGERED[0][1]] == [_ISO, _SLASH, _DMY, _YEAR_ALONE, _ANCHOR_DIGITS]
+_MONTH_PATTERNS = _TRIGGERED[1][1]
+# Weekday names without _WEEKDAY_TRIGGER's look-ahead past them (which must stop at the sentence's end).
+_WEEKDAY_NAME = re.compile(rf"(?:{_cased(_V['weekdays'])})(?![A-Za-z])")
+
+
+def _positions(rx: re.Pattern, text: str) -> tuple[list[int], list[int]]:
+    starts, ends = [], []
+    for m in rx.finditer(text):
+        starts.append(m.start())
+        ends.append(m.end())
+    return starts, ends
+
+
+def _gate_hits(low: str, words: tuple[str, ...]) -> tuple[list[int], list[int]]:
+    hits = []
+    for w in words:
+        i = low.find(w)
+        while i >= 0:
+            hits.append((i, i + len(w)))
+            i = low.find(w, i + 1)
+    hits.sort()
+    return [a for a, _ in hits], [b for _, b in hits]
+
+
+def _within(hits: tuple[list[int], list[int]], a: int, b: int) -> bool:
+    starts, ends = hits
+    i = bisect.bisect_left(starts, a)
+    while i < len(starts) and starts[i] < b:
+        if ends[i] <= b:
+            return True
+        i += 1
+    return False
+
+
+def prescan_dates(text: str, spans: list[tuple[int, int]]) -> list[bool]:
+    """Scan the sentences at ``spans`` of ``text`` for find_dates / date_spans, in one pass over
+    the document (see above).  For each sentence: whether find_dates can find anything in it."""
+    _PRESCANNED.clear()
+    if "\u03a3" in text:  # capital sigma lower-cases by context: sentence and document could differ
+        return [True] * len(spans)
+    n = len(text)
+    low = lower_same_length(text)
+    digits = _positions(_DIGIT_RUN, text)
+    months = _positions(_MONTH_TRIGGER, text)
+    weekdays = _positions(_WEEKDAY_NAME, text)
+    gates = [(_gate_hits(low, gate), pattern, builder) for gate, pattern, builder in _SCANNED]
+    out = []
+    for a, b in spans:
+        if not ((a == 0 or text[a - 1].isspace()) and (b == n or text[b].isspace())):
+            out.append(True)  # find_dates scans it alone
+            continue
+        found: list[tuple[re.Match, Builder]] = []
+        starts, ends = digits
+        for i in range(bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)):
+            q = starts[i]
+            for pattern, builder in _BY_RUN_LENGTH.get(ends[i] - q, ()):
+                if m := pattern.match(text, q, b):
+                    found.append((m, builder))
+        starts = months[0]
+        for i in range(bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)):
+            for pattern, builder in _MONTH_PATTERNS:
+                if m := pattern.match(text, starts[i], b):
+                    found.append((m, builder))
+        starts = weekdays[0]
+        for i in range(bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)):
+            if m := _WEEKDAY_TRIGGER.match(text, starts[i], b):
+                found.append((m, _b_weekday))
+        for hits, pattern, builder in gates:
+            if _within(hits, a, b):
+                found.extend((m, builder) for m in pattern.finditer(low, a, b)
+                             if m.start() == a or not low[m.start() - 1].isalpha())
+        _PRESCANNED[text[a:b]] = (text, low, a, tuple(found))
+        out.append(bool(found))
     return out
 
 

@@ -6,7 +6,11 @@ rules and dictionaries from ``tightrope/data``.  Built once per process.
 
 from __future__ import annotations
 
+import bisect
+import re
 from functools import lru_cache
+from itertools import accumulate
+from typing import Iterable
 
 import spacy
 from spacy.attrs import IDX, IS_PUNCT, LENGTH, ORTH
@@ -41,6 +45,22 @@ def _punct_orths() -> frozenset[int]:
     return frozenset(nlp.vocab.strings.add(c) for c in chars)
 
 
+def token_bounds(doc) -> tuple[list[int], list[int]]:
+    """(start_char, end_char) lists of ``doc``'s tokens, read from its arrays (no Python Token objects)."""
+    if not len(doc):
+        return [], []
+    arr = doc.to_array([IDX, LENGTH])
+    return arr[:, 0].tolist(), (arr[:, 0] + arr[:, 1]).tolist()
+
+
+def layout(doc) -> tuple[tuple[list[int], list[int]], list[tuple[int, int]]]:
+    """(token_bounds(doc), sentence_spans(doc)) from one read of the token arrays."""
+    if not len(doc):
+        return ([], []), []
+    arr = doc.to_array([ORTH, IS_PUNCT, IDX, LENGTH])
+    return (arr[:, 2].tolist(), (arr[:, 2] + arr[:, 3]).tolist()), _sentence_spans(arr)
+
+
 def sentence_spans(doc) -> list[tuple[int, int]]:
     """(start_char, end_char) of each sentence spaCy's sentencizer would mark on ``doc``.
 
@@ -53,13 +73,17 @@ def sentence_spans(doc) -> list[tuple[int, int]]:
     ~0.06 ms per 400-word article.  tests/scale/test_sentences.py checks
     equality with spaCy's sentencizer.
     """
+    if not len(doc):
+        return []
+    return _sentence_spans(doc.to_array([ORTH, IS_PUNCT, IDX, LENGTH]))
+
+
+def _sentence_spans(arr) -> list[tuple[int, int]]:
+    """sentence_spans from the doc's [ORTH, IS_PUNCT, IDX, LENGTH] array (at least one token)."""
     import numpy as np
 
-    n = len(doc)
-    if not n:
-        return []
+    n = len(arr)
     pc = _punct_orths()
-    arr = doc.to_array([ORTH, IS_PUNCT, IDX, LENGTH])
     # Sentence-final characters are one character long: look up only those tokens.
     ones = np.flatnonzero(arr[:, 3] == 1)
     in_pc = np.zeros(n, dtype=bool)
@@ -72,3 +96,145 @@ def sentence_spans(doc) -> list[tuple[int, int]]:
     last = np.array(starts[1:] + [n], dtype=np.int64) - 1
     ends = idx[last] + arr[last, 3].astype(np.int64)
     return list(zip(idx[starts].tolist(), ends.tolist()))
+
+
+# Characters that re.IGNORECASE equates with an ASCII letter although str.lower() does not
+# map them onto it (dotted and dotless i, long s, Kelvin sign): found by testing every code
+# point against every ASCII letter; they are also the only ones whose lower case is ASCII or
+# longer than one character.
+_CASE_ODD = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def lowered(text: str) -> str | None:
+    """``text.lower()``, offsets unchanged, when a lower-case pattern without re.IGNORECASE finds
+    on it exactly what the same pattern with re.IGNORECASE finds on ``text`` (patterns whose
+    letters are ASCII; \\w, \\s and "-" are unchanged by lower-casing); None when it would not."""
+    if _CASE_ODD.search(text):
+        return None
+    low = text.lower()
+    return low if len(low) == len(text) else None
+
+
+def phrase_trie(phrases: Iterable[str], *, case_sensitive: bool = False) -> str:
+    """Pattern that matches what ``cues.phrase_regex(phrases, case_sensitive=...)`` matches,
+    laid out as a trie: lower-case when not case-sensitive, to search on ``lowered(text)``.
+
+    phrase_regex is one flat alternation behind a lookbehind, so re runs its whole
+    alternation at every position of the text (~0.2-0.3 ms per pattern and article).  Here
+    phrases sharing a prefix share a branch and the word-boundary lookbehind comes after the
+    first character, so re skips positions whose character starts no phrase and leaves a
+    branch at its first wrong character.
+    """
+    return rf"(?:{trie_alternation(p if case_sensitive else p.lower() for p in phrases)})(?![\w-])"
+
+
+def trie_alternation(words: Iterable[str], not_after: str = r"[\w-]", space: str = r"\s+") -> str:
+    """Alternation of ``words`` as a trie, matching where a longest-first alternation of them
+    would, with ``(?<!not_after)`` before each (tested after its first character) and
+    ``space`` for each " ".  Same match at every position: all words that match at one
+    position lie on one path of the trie, and longer continuations are tried first, as
+    longest-first order does; what follows backtracks into shorter ones the same way."""
+    root: dict = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_body(root, not_after, space)
+
+
+def _trie_body(node: dict, not_after: str | None, space: str) -> str:
+    alts = []
+    for ch in sorted(k for k in node if k):
+        if ch.isspace() and not_after is not None:
+            raise ValueError("word starts with a space")
+        piece = space if ch == " " else re.escape(ch)
+        if not_after is not None:
+            piece += rf"(?<!{not_after}{re.escape(ch)})"
+        alts.append(piece + _trie_body(node[ch], None, space))
+    if not alts:
+        return ""
+    body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    return f"(?:{body})?" if "" in node else body
+
+
+class Spans:
+    """Character spans, sorted, answering overlap questions by bisection instead of a scan."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        self.spans = list(spans)
+        ordered = sorted(self.spans)
+        self.starts = [a for a, _ in ordered]
+        self.maxend = list(accumulate((b for _, b in ordered), max))  # max end of ordered[:i + 1]
+        self.ends = sorted(b for _, b in ordered)
+
+    def overlaps(self, a: int, b: int) -> bool:
+        """Any span (x, y) with x < b and a < y."""
+        i = bisect.bisect_left(self.starts, b) - 1
+        return i >= 0 and self.maxend[i] > a
+
+    def covers(self, pos: int) -> bool:
+        """Any span (x, y) with x <= pos < y."""
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return i >= 0 and self.maxend[i] > pos
+
+    def ends_within(self, lo: int, hi: int) -> bool:
+        """Any span ending at lo..hi."""
+        i = bisect.bisect_left(self.ends, lo)
+        return i < len(self.ends) and self.ends[i] <= hi
+
+
+def find_all(text: str, words: Iterable[str]) -> list[int]:
+    """Sorted start positions of every occurrence (overlapping ones too) of each word in text.
+    str.find skips through a text several times faster than a regex alternation does."""
+    out = []
+    for w in words:
+        i = text.find(w)
+        while i >= 0:
+            out.append(i)
+            i = text.find(w, i + 1)
+    out.sort()
+    return out
+
+
+def _wordish(c: str) -> bool:
+    """re's [\\w-] for one character (\\w is str.isalnum() or "_")."""
+    return c.isalnum() or c == "_" or c == "-"
+
+
+class PhraseFinder:
+    """The spans ``cues.phrase_regex(phrases)`` finds (re.I, whole words), found on
+    ``lowered(text)``: str.find looks for each phrase's first word, and a small pattern of the
+    phrases starting with it is matched there.  Many phrases with different first letters
+    leave re's alternation no way to skip ahead: it tried them at most positions of a text.
+    The alternation's pick at a position is its first (longest) phrase that matches there;
+    matches do not overlap, leftmost first."""
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        alts = sorted({p.lower() for p in phrases}, key=len, reverse=True)
+        self.rank = {a: i for i, a in enumerate(alts)}
+        groups: dict[str, list[str]] = {}
+        for a in alts:
+            if a != " ".join(a.split()) or not a:
+                raise ValueError(f"phrase with odd spacing: {a!r}")
+            groups.setdefault(a.split(" ")[0], []).append(a)
+        self.groups = [(w, re.compile("(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in group)
+                                      + r")(?![\w-])")) for w, group in groups.items()]
+
+    def spans(self, low: str) -> list[tuple[int, int]]:
+        hits = []  # (start, rank, end)
+        rank = self.rank
+        for w, rx in self.groups:
+            i = low.find(w)
+            while i >= 0:
+                if (i == 0 or not _wordish(low[i - 1])) and (m := rx.match(low, i)):
+                    hits.append((i, rank[" ".join(m.group().split())], m.end()))
+                i = low.find(w, i + 1)
+        if len(hits) > 1:
+            hits.sort()
+        out, cursor = [], 0
+        for a, _, b in hits:
+            if a >= cursor:
+                out.append((a, b))
+                cursor = b
+        return out

@@ -20,15 +20,15 @@ import csv
 import bisect
 import re
 
-from spacy.attrs import IDX, LENGTH
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from tightrope.errors import KnowledgeBaseError
 from tightrope.models import Place
-from tightrope.settings import Settings
+from tightrope.settings import DATA_DIR
 
 MIN_CITY_POPULATION = 15_000
 COLUMNS = ["name", "aliases", "kind", "latitude", "longitude", "country_code", "admin1", "geo_precision", "note"]
@@ -145,12 +145,14 @@ class Gazetteer:
         self._stop: set[str] = set()
         self._metonyms: dict[str, str] = {}
         self._matcher = None
+        self._scan = None
 
     # ------------------------------------------------------------ building
 
     @classmethod
     def load(cls, data_dir: Path | None = None) -> "Gazetteer":
-        return _load_cached(Path(data_dir) if data_dir else Settings().data_dir)
+        # Settings().data_dir is always DATA_DIR; building a Settings per call cost ~0.05 ms.
+        return _load_cached(Path(data_dir) if data_dir else DATA_DIR)
 
     def _add(self, source: int, names, place: Place, population: int = 0, match: bool = True) -> None:
         for n in names:
@@ -261,6 +263,8 @@ class Gazetteer:
     def _best(self, entries, context_country) -> Place | None:
         if not entries:
             return None
+        if len(entries) == 1:
+            return entries[0][1]
         ctx = context_country.upper() if context_country else None
         best = min(entries, key=lambda e: (
             e[0], e[1].country_code != ctx if ctx else False, e[1].latitude is None, -e[2]))
@@ -305,6 +309,26 @@ class Gazetteer:
             self._matcher = firsts
         return self._matcher
 
+    def _get_scan(self) -> "_Scan":
+        """The matcher's first words as regexes that find them in a text, and for each first
+        word the lengths of the names that start with it (see place_spans)."""
+        if self._scan is None:
+            firsts = self._get_matcher()
+            lens: dict[str, set[int]] = {}
+            for surface in self._surfaces:
+                if m := _WORD.search(surface):
+                    lens.setdefault(m.group(), set()).add(len(surface))
+            upper = sorted({w[0] for w in firsts if not w[0].islower()})
+            lower = sorted((w for w in firsts if w[0].islower()), key=len, reverse=True)
+            cls = "[" + "".join(re.escape(c) for c in upper) + "]"
+            # A whole word (\w+ run) starting with one of those characters; the lookbehind after
+            # the first character keeps re's skip to candidate characters.
+            cap = re.compile(rf"{cls}(?<!\w{cls})\w*")
+            # The few first words in lower case ("the", "al"), each found by its letters.
+            low = tuple(re.compile(rf"{re.escape(w)}(?<!\w{re.escape(w)})(?!\w)") for w in lower)
+            self._scan = _Scan(firsts, {w: frozenset(v) for w, v in lens.items()}, cap, low)
+        return self._scan
+
 
 @lru_cache(maxsize=2)
 def _load_cached(data_dir: Path) -> Gazetteer:
@@ -320,35 +344,81 @@ def find_places(text, gaz: Gazetteer | None = None, offset: int = 0,
     ``text`` may be a string or an existing spaCy ``Doc``; ``full_text`` is the Doc's
     text when the caller has it (``Doc.text`` re-joins every token).
     """
-    from tightrope.extract.nlp import make_doc
+    from tightrope.extract.nlp import make_doc, token_bounds
 
     gaz = gaz or Gazetteer.load()
     doc = make_doc(text) if isinstance(text, str) else text
-    firsts = gaz._get_matcher()
     text_ = full_text if full_text is not None else doc.text
-    n = len(doc)
-    # Token offsets as arrays: creating a Python Token per token dominated the cost.
-    arr = doc.to_array([IDX, LENGTH])
-    starts = arr[:, 0].tolist() if n else []
-    ends = (arr[:, 0] + arr[:, 1]).tolist() if n else []
-    index_of = {st: i for i, st in enumerate(starts)}
-    surfaces = gaz._surfaces
+    return [PlaceMention(cs + offset, ce + offset, text_[cs:ce], place)
+            for cs, ce, place in place_spans(text_, token_bounds(doc), gaz, context_country)]
+
+
+class _Scan(NamedTuple):
+    firsts: dict[str, int]  # Gazetteer._get_matcher()
+    lens: dict[str, frozenset[int]]  # first word -> lengths of the names starting with it
+    cap: re.Pattern[str]  # words starting with a character that starts a first word (not lower case)
+    low: tuple[re.Pattern[str], ...]  # first words that start in lower case ("al", "the")
+
+
+def _first_words(text: str, scan: _Scan) -> list[tuple[int, str]]:
+    """(start, word) of every word (\\w+ run) of ``text`` that starts a gazetteer name, in order."""
+    firsts = scan.firsts
+    out = [(m.start(), w) for m in scan.cap.finditer(text) if (w := m.group()) in firsts]
+    more = [(m.start(), m.group()) for rx in scan.low for m in rx.finditer(text)]
+    if more:
+        out = sorted(out + more)
+    return out
+
+
+def _odd_spaces(text: str) -> list[int]:
+    """Sorted positions of every newline, tab and space followed by a space: a name's span that
+    holds none needs no whitespace normalising."""
+    out = []
+    for c in ("\n", "\t", "  "):
+        i = text.find(c)
+        while i >= 0:
+            out.append(i)
+            i = text.find(c, i + 1)
+    return sorted(out) if len(out) > 1 else out
+
+
+def place_spans(text: str, bounds: tuple[list[int], list[int]], gaz: Gazetteer,
+                context_country: str | None = None) -> list[tuple[int, int, Place]]:
+    """find_places' matching: (start_char, end_char, place), sorted, from the text and its
+    tokens' (start_char list, end_char list) (nlp.token_bounds).
+
+    Matching is exact and token-aligned: from each token whose first word starts a name,
+    the longest run of up to that word's token count whose text is a name wins (text with
+    line breaks, tabs or double spaces is compared whitespace-normalised).  A run whose
+    length is no name's length starting with that word is not looked up.
+    """
+    starts, ends = bounds
+    n = len(starts)
+    scan = gaz._get_scan()
+    firsts, lens, surfaces = scan.firsts, scan.lens, gaz._surfaces
+    odd = _odd_spaces(text)
     found: list[tuple[int, int, str]] = []
-    # Scan words with one C-level regex and look each up; only hits map back to tokens.
-    for word in _WORD.finditer(text_):
-        span = firsts.get(word.group())
-        if span is None:
-            continue
-        i = index_of.get(word.start())
-        if i is None:
-            i = bisect.bisect_right(starts, word.start()) - 1
-            if i < 0 or _WORD.search(text_[starts[i]:ends[i]]).start() + starts[i] != word.start():
+    for p, word in _first_words(text, scan):
+        i = bisect.bisect_left(starts, p)
+        if i == n or starts[i] != p:
+            i -= 1
+            if i < 0 or _WORD.search(text, starts[i], ends[i]).start() != p:
                 continue  # the word is not the first word of its token
         cs = starts[i]
-        for j in range(min(n, i + span), i, -1):  # longest span starting here first
-            surface = text_[cs:ends[j - 1]]
-            if j - i > 1 and ("\n" in surface or "  " in surface or "\t" in surface):
-                surface = " ".join(surface.split())
+        # A word running on past its token (spaCy split it) leaves names of other first words possible.
+        sizes = lens.get(word, ()) if p + len(word) <= ends[i] else None
+        k = bisect.bisect_left(odd, cs)
+        next_odd = odd[k] if k < len(odd) else len(text)
+        for j in range(min(n, i + firsts[word]), i, -1):  # longest span starting here first
+            ce = ends[j - 1]
+            if j - i > 1 and next_odd < ce:
+                surface = text[cs:ce]
+                if "\n" in surface or "  " in surface or "\t" in surface:
+                    surface = " ".join(surface.split())
+            elif sizes is None or ce - cs in sizes:
+                surface = text[cs:ce]
+            else:
+                continue
             key = surfaces.get(surface)
             if key is not None:
                 found.append((i, j, key))
@@ -356,17 +426,16 @@ def find_places(text, gaz: Gazetteer | None = None, offset: int = 0,
     found.sort(key=lambda m: (m[0] - m[1], m[0]))  # longest, then leftmost
     taken = [False] * n
     out = []
+    index = gaz._index
     for start, end, key in found:
-        if any(taken[start:end]):
+        if True in taken[start:end]:
             continue
-        place = gaz._best(gaz._index.get(key), context_country)
+        place = gaz._best(index.get(key), context_country)
         if place is None:
             continue
-        for i in range(start, end):
-            taken[i] = True
-        cs, ce = starts[start], ends[end - 1]
-        out.append(PlaceMention(cs + offset, ce + offset, text_[cs:ce], place))
-    out.sort(key=lambda m: m.start)
+        taken[start:end] = [True] * (end - start)
+        out.append((starts[start], ends[end - 1], place))
+    out.sort(key=lambda m: m[0])
     return out
 
 
