@@ -13,7 +13,8 @@ from functools import lru_cache
 
 from tightrope.extract.context import DocContext, Mention, Sentence
 from tightrope.extract.cues import get_cues
-from tightrope.extract.numbers import acled_fatalities, find_numbers
+from tightrope.extract.numbers import acled_fatalities, find_numbers, holds_any, necessary_keys
+from tightrope.extract.nlp import lowered
 from tightrope.models import Place
 
 STATE_TYPES = {"state", "state_force", "government_body"}
@@ -33,78 +34,7 @@ def _rel(s: Sentence, pos: int) -> int:
     return pos - s.start
 
 
-def attribution(ctx: DocContext, s: Sentence, trigger_start: int) -> Attribution:
-    """Who the sentence attributes its content to, relative to one trigger."""
-    cues = get_cues()
-    sources: list[Mention] = []
-    names: list[str] = []
-    for m in cues.source_phrases.finditer(s.text):
-        # The source is the head of the phrase: "according to the Israeli daily Haaretz" -> Haaretz.
-        np_end = s.start + m.end() + (re.search(r"[,;.()]|$", s.text[m.end():]).start())
-        inside = [x for x in s.mentions if s.start + m.end() <= x.start < np_end and x.start - (s.start + m.end()) < 60
-                  and x.method not in ("demonym", "adjectival")]
-        inside = inside[:1]  # "a report by the Washington Institute for ...": the first name is the head
-        if inside:
-            sources.append(inside[-1])
-            names.append(inside[-1].name)
-        else:
-            np = noun_phrase_after(s.text, m.end())
-            if np:
-                names.append(np)
-    for v in cues.speech.finditer(s.text):
-        vpos = s.start + v.start()
-        if vpos >= trigger_start or (vpos <= trigger_start < s.start + v.end()):
-            continue  # only reporting verbs before the trigger attribute it
-        before = [x for x in s.mentions if x.end <= vpos and vpos - x.end < 45 and not ctx.in_quote(x.start)]
-        gap = s.text[before[-1].end - s.start:v.start()] if before else ""
-        if before and gap.strip() and "," not in gap and before[-1].kind != "person":
-            before = []  # "An American security official said", "A US official said": the whole phrase
-        if before:
-            sources.append(before[-1])
-            names.append(before[-1].name)
-        else:
-            np = noun_phrase_before(s.text, v.start())
-            if np:
-                names.append(np)
-    seen: set[str] = set()
-    uniq = tuple(n for n in names if not (n.lower() in seen or seen.add(n.lower())))
-    return Attribution(tuple(sources), uniq)
-
-
-_DETS = re.compile(r"^(?:the|a|an|some|several|two|three)\s+", re.I)
-
-
-def noun_phrase_before(text: str, pos: int) -> str | None:
-    """Up to five words before ``pos`` back to punctuation or a clause word: "An American security official"."""
-    m = re.search(r"((?:[A-Za-z][\w'\u2019.-]*\s+){1,5})$", text[:pos])
-    if not m:
-        return None
-    words = m.group(1).split()
-    stop = {"that", "and", "but", "which", "who", "when", "while", "as", "also", "has", "have", "had", "was", "were"}
-    while words and words[0].lower() in stop:
-        words = words[1:]
-    for i in range(len(words) - 1, -1, -1):
-        if words[i].lower() in stop:
-            words = words[i + 1:]
-            break
-    np = _DETS.sub("", " ".join(words)).strip()
-    return np or None
-
-
-def noun_phrase_after(text: str, pos: int) -> str | None:
-    m = re.match(r"\s*((?:the\s+)?(?:[A-Za-z][\w'\u2019.-]*\s*){1,6})", text[pos:])
-    if not m:
-        return None
-    words = []
-    for w in m.group(1).split():
-        if w.lower() in {"that", "and", "but", "which", "who", "said", "on", "in", "as"}:
-            break
-        words.append(w.rstrip(",."))
-    np = _DETS.sub("", " ".join(words)).strip()
-    return np or None
-
-
-_FROM = re.compile(r"\b(?:launched|fired|originating|originated|coming|came|sent|flown)?\s*from\s+(?:the\s+)?$", re.I)
+_MISS = object()
 
 
 def sentence_cached(where):
@@ -126,9 +56,9 @@ def sentence_cached(where):
             if memo is None:
                 return fn(*a)
             key = (name, key)
-            if key not in memo:
-                memo[key] = fn(*a)
-            v = memo[key]
+            v = memo.get(key, _MISS)  # one hash of the key (a Mention hashes all its fields)
+            if v is _MISS:
+                v = memo[key] = fn(*a)
             return list(v) if isinstance(v, list) else v
 
         return wrapper
@@ -136,19 +66,239 @@ def sentence_cached(where):
     return deco
 
 
-_per_sentence = sentence_cached(lambda *a: (a[-1], None))  # depends on the sentence alone
+def per_sentence(fn):
+    """``sentence_cached`` for a finder that depends on its last argument, the sentence, alone
+    (same memo keys), without the per-call ``where`` and key tuple: these run per trigger."""
+    key = (fn.__name__, None)
+
+    @functools.wraps(fn)
+    def wrapper(*a):
+        memo = getattr(a[-1], "memo", None)
+        if memo is None:
+            return fn(*a)
+        v = memo.get(key, _MISS)
+        if v is _MISS:
+            v = memo[key] = fn(*a)
+        return list(v) if isinstance(v, list) else v
+
+    return wrapper
 
 
-@_per_sentence
+# Speed: a case-insensitive alternation of words is tried at every position of
+# the text, each alternative entered in turn; matched case-sensitively, `re`
+# rejects an alternative on its first letter.  So the cue patterns whose
+# literals are all lower-case run as case-sensitive twins over the sentence
+# lower-cased once (same offsets).  That is exact unless the text holds one of
+# the characters re.IGNORECASE folds onto an ASCII letter while str.lower()
+# does not (found by matching [a-z] with re.I against every code point:
+# long s, dotless i, dotted capital I, Kelvin sign); then the originals run.
+# Sources a twin cannot copy: escapes that spell a letter, inline flags.
+_UNTWINNABLE = re.compile(r"\\[xuUN0-7]|\(\?[aiLmsux-]")
+
+
+@lru_cache(maxsize=None)
+def twin_of(rx: re.Pattern[str]) -> re.Pattern[str] | None:
+    """``rx`` without re.IGNORECASE for lower-cased text, or None when that would not be exact."""
+    src = rx.pattern
+    bare = src.replace("(?P<", "(?<")  # a named group is no literal
+    if rx.flags & re.IGNORECASE and src.isascii() and bare == bare.lower() and not _UNTWINNABLE.search(src):
+        return re.compile(src, rx.flags & ~re.IGNORECASE)
+    return None
+
+
+def lowered_sentence(s: Sentence) -> str | None:
+    """The sentence lower-cased with its offsets kept, or None where the twins would not be exact.
+
+    Memoised like ``per_sentence`` but inline: every cue scan of a sentence asks for it."""
+    memo = getattr(s, "memo", None)
+    low = _MISS if memo is None else memo.get(_LOWERED, _MISS)
+    if low is _MISS:
+        low = lowered_text(s.text)
+        if memo is not None:
+            memo[_LOWERED] = low
+    return low
+
+
+_LOWERED = ("lowered_sentence", None)
+
+
+def lowered_text(text: str) -> str | None:
+    """``text`` lower-cased with its offsets kept, or None where the twins would not be exact."""
+    return lowered(text)
+
+
+def finditer_cue(rx: re.Pattern[str], s: Sentence):
+    """``rx.finditer(s.text)``, by its twin where exact.  Use the spans: a twin's group text is lower-case."""
+    twin = twin_of(rx)
+    low = lowered_sentence(s) if twin is not None else None
+    return twin.finditer(low) if low is not None else rx.finditer(s.text)
+
+
+# Cheaper still for most sentences: where a cues.phrase_regex lexicon matches
+# the lower-cased text, the longest word of the matching phrase is in it.  A
+# few substring tests (no scan) tell that most cues match nothing in most
+# sentences: killed 86%, weapons 64%, source phrases 90% on the bench corpus.
+_CUE_LISTS = {"weapons": "weapons", "killed": "killed_verbs", "victims": "victims", "interception": "interception",
+              "source_phrases": "source_phrases", "count_nouns": "count_nouns"}
+
+
+@lru_cache(maxsize=None)
+def _key_words(name: str) -> tuple[str, ...] | None:
+    """Words one of which the lower-cased text holds wherever cue ``name`` matches, or None
+    where that test is not exact (a pattern other than the phrase_regex of its list)."""
+    from tightrope.extract.cues import phrase_regex
+
+    cues = get_cues()
+    rx, phrases = getattr(cues, name), [p.lower() for p in cues.raw[_CUE_LISTS[name]]]
+    if not rx.flags & re.IGNORECASE or not all(p.isascii() for p in phrases) \
+            or phrase_regex(phrases).pattern != rx.pattern:
+        return None
+    return necessary_keys(phrases)
+
+
+def cue_spans(name: str, s: Sentence) -> list[tuple[int, int]]:
+    """Sentence-relative spans of ``get_cues().<name>.finditer(s.text)``."""
+    keys = _key_words(name)
+    low = lowered_sentence(s) if keys is not None else None
+    if low is not None and not holds_any(low, keys):
+        return []
+    return [m.span() for m in finditer_cue(getattr(get_cues(), name), s)]
+
+
+def attribution(ctx: DocContext, s: Sentence, trigger_start: int) -> Attribution:
+    """Who the sentence attributes its content to, relative to one trigger."""
+    phrases, verbs = _attribution_cues(ctx, s)
+    sources: list[Mention] = []
+    names: list[str] = []
+    for source, name in phrases:
+        if source is not None:
+            sources.append(source)
+            names.append(name)
+        elif name:
+            names.append(name)
+    for vpos, vend, source, name in verbs:
+        if vpos >= trigger_start or (vpos <= trigger_start < vend):
+            continue  # only reporting verbs before the trigger attribute it
+        if source is not None:
+            sources.append(source)
+            names.append(name)
+        elif name:
+            names.append(name)
+    seen: set[str] = set()
+    uniq = tuple(n for n in names if not (n.lower() in seen or seen.add(n.lower())))
+    return Attribution(tuple(sources), uniq)
+
+
+_NP_END = re.compile(r"[,;.()]|$")
+
+
+@per_sentence
+def _attribution_cues(ctx: DocContext, s: Sentence):
+    """The trigger-independent part of ``attribution``, once per sentence: (source mention or None,
+    name) per source phrase, and (start, end, source mention or None, name) per reporting verb."""
+    phrases = []
+    for _, end in cue_spans("source_phrases", s):
+        # The source is the head of the phrase: "according to the Israeli daily Haaretz" -> Haaretz.
+        after = s.start + end
+        np_end = after + _NP_END.search(s.text, end).start() - end
+        # "a report by the Washington Institute for ...": the first name is the head
+        head = next((x for x in s.mentions if after <= x.start < np_end and x.start - after < 60
+                     and x.method not in ("demonym", "adjectival")), None)
+        phrases.append((head, head.name) if head is not None else (None, noun_phrase_after(s.text, end)))
+    verbs = []
+    for vstart, vend in [m.span() for m in get_cues().speech.finditer(s.text)]:
+        vpos = s.start + vstart
+        before = [x for x in s.mentions if x.end <= vpos and vpos - x.end < 45 and not ctx.in_quote(x.start)]
+        gap = s.text[before[-1].end - s.start:vstart] if before else ""
+        if before and gap.strip() and "," not in gap and before[-1].kind != "person":
+            before = []  # "An American security official said", "A US official said": the whole phrase
+        if before:
+            verbs.append((vpos, s.start + vend, before[-1], before[-1].name))
+        else:
+            verbs.append((vpos, s.start + vend, None, noun_phrase_before(s.text, vstart)))
+    return tuple(phrases), tuple(verbs)
+
+
+_DETS = re.compile(r"^(?:the|a|an|some|several|two|three)\s+", re.I)
+
+
+_WORD = re.compile(r"[A-Za-z][\w'\u2019.-]*")
+_WORD_TAIL = re.compile(r"[A-Za-z][\w'\u2019.-]*\Z")
+
+
+def _words_before(text: str, pos: int) -> list[str] | None:
+    """The words of the old search for one to five "word + whitespace" units ending the
+    text before ``pos`` (_WORD then whitespace, anchored at the end), found without
+    trying every position of the text: the match ends at trailing whitespace and
+    holds the last whitespace-separated tokens that are whole words, at most five,
+    plus the word ending the token before them when there are fewer than five."""
+    head = text[:pos]
+    if not head or not head[-1].isspace():
+        return None
+    toks = head.rsplit(maxsplit=5)[-5:]  # the last five tokens (rsplit leaves the rest in one piece)
+    n = 0
+    while n < len(toks) and _WORD.fullmatch(toks[-1 - n]):
+        n += 1
+    words = toks[len(toks) - n:]
+    if n < len(toks):
+        tail = _WORD_TAIL.search(toks[-1 - n])  # leftmost start of a word that ends the token
+        if tail:
+            words.insert(0, tail.group())
+    return words or None
+
+
+def noun_phrase_before(text: str, pos: int) -> str | None:
+    """Up to five words before ``pos`` back to punctuation or a clause word: "An American security official"."""
+    words = _words_before(text, pos)
+    if not words:
+        return None
+    stop = {"that", "and", "but", "which", "who", "when", "while", "as", "also", "has", "have", "had", "was", "were"}
+    while words and words[0].lower() in stop:
+        words = words[1:]
+    for i in range(len(words) - 1, -1, -1):
+        if words[i].lower() in stop:
+            words = words[i + 1:]
+            break
+    np = _DETS.sub("", " ".join(words)).strip()
+    return np or None
+
+
+_NP_AFTER = re.compile(r"\s*((?:the\s+)?(?:[A-Za-z][\w'\u2019.-]*\s*){1,6})")
+
+
+def noun_phrase_after(text: str, pos: int) -> str | None:
+    m = _NP_AFTER.match(text[pos:])
+    if not m:
+        return None
+    words = []
+    for w in m.group(1).split():
+        if w.lower() in {"that", "and", "but", "which", "who", "said", "on", "in", "as"}:
+            break
+        words.append(w.rstrip(",."))
+    np = _DETS.sub("", " ".join(words)).strip()
+    return np or None
+
+
+_FROM = re.compile(r"\b(?:launched|fired|originating|originated|coming|came|sent|flown)?\s*from\s+(?:the\s+)?$", re.I)
+
+
+@per_sentence
 def origin_mentions(ctx: DocContext, s: Sentence) -> list[Mention]:
     """State/place mentions introduced by "from": "launched from Iraq", "from Iraqi soil"."""
     out = []
+    # _FROM needs "from" in the window (f, r, o, m have no odd case folds): most sentences lack it.
+    low = lowered_sentence(s)
+    if "from" not in (low if low is not None else s.text.lower()):
+        return out
     for m in s.mentions + s.places:
         if m.kind == "actor" and m.actor_type not in ("state",) and m.kind != "place":
             continue
         if m.kind == "anaphor":
             continue
-        if _FROM.search(ctx.doc.text[max(s.start, m.start - 40):m.start]):
+        a = max(s.start, m.start - 40)
+        if low is not None and s.start <= m.start <= s.end and "from" not in low[a - s.start:m.start - s.start]:
+            continue
+        if _FROM.search(ctx.doc.text[a:m.start]):
             out.append(m)
     return out
 
@@ -164,20 +314,14 @@ def origin_country(ctx: DocContext, ms: list[Mention]) -> str | None:
     return None
 
 
-@_per_sentence
-def weapons_in(s: Sentence) -> str:
-    """Every weapon word of the sentence, lower-cased and joined (for coding by means)."""
-    return " ".join(m.group(0).lower() for m in get_cues().weapons.finditer(s.text))
-
-
-def find_weapon(s: Sentence, near: int) -> str | None:
-    cues = get_cues()
-    best = None
-    for m in cues.weapons.finditer(s.text):
-        a = m.start()
-        words = s.text[:a].split()
+@per_sentence
+def _weapon_hits(s: Sentence) -> tuple[tuple[int, str, str], ...]:
+    """(document offset, phrase with its modifiers, weapon words lower-cased) per weapon word."""
+    text = s.text
+    out = []
+    for a, b in cue_spans("weapons", s):
         mods: list[str] = []
-        for w in reversed(words[-3:]):
+        for w in reversed(text[:a].rsplit(maxsplit=3)[-3:]):
             wc = w.strip(",;:\u201c\u201d\"'()")
             if wc != w.rstrip() and w.endswith((",", ";", ":")):
                 break
@@ -187,13 +331,23 @@ def find_weapon(s: Sentence, near: int) -> str | None:
                 mods.insert(0, wc)
             else:
                 break
-        phrase = " ".join(mods + [m.group(0)])
-        dist = abs(s.start + a - near)
+        out.append((s.start + a, " ".join(mods + [text[a:b]]), text[a:b].lower()))
+    return tuple(out)
+
+
+@per_sentence
+def weapons_in(s: Sentence) -> str:
+    """Every weapon word of the sentence, lower-cased and joined (for coding by means)."""
+    return " ".join(h[2] for h in _weapon_hits(s))
+
+
+def find_weapon(s: Sentence, near: int) -> str | None:
+    best = None
+    for pos, phrase, _ in _weapon_hits(s):
+        dist = abs(pos - near)
         if best is None or dist < best[0]:
             best = (dist, phrase)
     return best[1] if best else None
-
-
 
 
 @lru_cache(maxsize=1)
@@ -222,52 +376,105 @@ def _fatality_patterns() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p, re.I) for p in pats)
 
 
-@_per_sentence
+# Literal words each fatality pattern cannot match without (a cheap test on the lower-cased
+# sentence); patterns 1 and 2 also need a victim word.
+_FATALITY_KEYS = ((), ("kill",), ("dead", "deaths", "fatalities", "killed"))
+_FATALITY_VICTIMS = (True, True, False)
+
+
+@per_sentence
 def find_fatalities(s: Sentence) -> int | None:
     """Deaths reported in the sentence: "two of its soldiers were killed", "killing 6 civilians"."""
-    if not get_cues().killed.search(s.text):
+    if not cue_spans("killed", s):
         return None
-    for rx in _fatality_patterns():
-        for m in rx.finditer(s.text):
-            n = acled_fatalities(m.group("n"))
+    victims = bool(cue_spans("victims", s))
+    low = lowered_sentence(s)
+    for rx, keys, needs_victims in zip(_fatality_patterns(), _FATALITY_KEYS, _FATALITY_VICTIMS):
+        if (needs_victims and not victims) or (keys and low is not None and not any(k in low for k in keys)):
+            continue
+        for m in finditer_cue(rx, s):
+            n = acled_fatalities(s.text[m.start("n"):m.end("n")])
             if n is not None and n > 0:
                 return n
     return None
 
 
-@_per_sentence
+@per_sentence
 def find_outcome(s: Sentence) -> str | None:
-    return "intercepted" if get_cues().interception.search(s.text) else None
+    return "intercepted" if cue_spans("interception", s) else None
 
 
 def pick_place(ctx: DocContext, s: Sentence, trigger_start: int, exclude: list[Mention]) -> Place | None:
     """The most specific place in the sentence, preferring places after the trigger."""
-    ex = {(m.start, m.end) for m in exclude}
+    cands = _place_candidates(ctx, s)
+    if exclude and cands:
+        ex = {(m.start, m.end) for m in exclude}
+        cands = tuple(p for p in cands if (p.start, p.end) not in ex)
+    if not cands:
+        return None
+    # min() keeps the first of equal keys, as the stable sort did.
+    return min(cands, key=lambda p: (p.place.geo_precision, p.start < trigger_start, abs(p.start - trigger_start))).place
+
+
+@per_sentence
+def _place_candidates(ctx: DocContext, s: Sentence) -> tuple[Mention, ...]:
+    """The sentence's places that may be an event's place, whatever the trigger."""
+    low = lowered_sentence(s)
+    ex = set()
     for m in s.mentions:
-        located = _locative(ctx, s, m.start)
         # "Washington targeting..." is the US government acting; "in eastern Baghdad" is a place.
         # "Iran-backed", "Iranian": modifiers, never places.  A country named without a
         # locative preposition ("US troops", "hit Israel") is an actor, not the place.
-        if (m.method == "metonym" and not located) or m.method in ("demonym", "adjectival") \
-                or (m.actor_type == "state" and not located):
+        if m.method in ("demonym", "adjectival") or ((m.method == "metonym" or m.actor_type == "state")
+                                                     and not _locative(ctx, s, m.start, low)):
             ex.add((m.start, m.end))
-    cands = [p for p in s.places if (p.start, p.end) not in ex and p.place is not None
-             and not (p.place.kind == "country" and not _locative(ctx, s, p.start))]
-    if not cands:
-        return None
-    cands.sort(key=lambda p: (p.place.geo_precision, p.start < trigger_start, abs(p.start - trigger_start)))
-    return cands[0].place
+    return tuple(p for p in s.places if (p.start, p.end) not in ex and p.place is not None
+                 and not (p.place.kind == "country" and not _locative(ctx, s, p.start, low)))
 
 
-_LOCATIVE = re.compile(r"\b(?:in|inside|at|near|across|throughout|within|into|outside|around|over|on|of|"
-                       r"northern|southern|eastern|western|central|north|south|east|west|north-east|"
-                       r"north-west|south-east|south-west|northeast|northwest|southeast|southwest)\s+(?:the\s+)?$",
-                       re.I)
+_LOCATIVE_WORDS = ("in", "inside", "at", "near", "across", "throughout", "within", "into", "outside", "around", "over",
+                   "on", "of", "northern", "southern", "eastern", "western", "central", "north", "south", "east", "west",
+                   "north-east", "north-west", "south-east", "south-west", "northeast", "northwest", "southeast",
+                   "southwest")
+_LOCATIVE = re.compile(rf"\b(?:{'|'.join(_LOCATIVE_WORDS)})\s+(?:the\s+)?$", re.I)
+_LOCATIVE_SET = frozenset(_LOCATIVE_WORDS)
+_TAIL_RUN = re.compile(r"[\w-]+\Z")
 
 
-@sentence_cached(lambda ctx, s, pos: (s, pos))
-def _locative(ctx: DocContext, s: Sentence, pos: int) -> bool:
-    return bool(_LOCATIVE.search(ctx.doc.text[max(s.start, pos - 30):pos]))
+def _locative(ctx: DocContext, s: Sentence, pos: int, low: str | None) -> bool:
+    """Does a locative word end the 30 characters before ``pos``?  ``low``: lowered_sentence(s)."""
+    a = max(s.start, pos - 30)
+    if low is None or not s.start <= pos <= s.end:
+        return bool(_LOCATIVE.search(ctx.doc.text[a:pos]))
+    return _locative_tail(low[a - s.start:pos - s.start])
+
+
+def _locative_tail(w: str) -> bool:
+    """``_LOCATIVE.search(w)`` for lower-cased ``w``, read from its end: whitespace ends it,
+    a locative word before that (or before "the" and whitespace) starting at a word boundary."""
+    t = w.rstrip()
+    if len(t) == len(w):
+        return False
+    if _ends_with_locative(t):
+        return True
+    if t.endswith("the") and t[-4:-3].isspace():
+        return _ends_with_locative(t[:-3].rstrip())
+    return False
+
+
+def _ends_with_locative(t: str) -> bool:
+    """Does ``t`` end with a locative word that follows a non-word character or its start?"""
+    tail = _TAIL_RUN.search(t[-12:])  # longer than any locative word; a longer run is checked in part
+    if tail is None:
+        return False
+    run = tail.group()
+    i = 0
+    while True:  # the run itself when it starts the window or follows a non-word, else after each hyphen
+        if run[i:] in _LOCATIVE_SET and (i > 0 or tail.start() > 0 or len(t) <= 12):
+            return True
+        i = run.find("-", i) + 1
+        if i == 0:
+            return False
 
 
 def numbers_in(s: Sentence):

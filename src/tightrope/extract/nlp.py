@@ -109,7 +109,7 @@ def lowered(text: str) -> str | None:
     """``text.lower()``, offsets unchanged, when a lower-case pattern without re.IGNORECASE finds
     on it exactly what the same pattern with re.IGNORECASE finds on ``text`` (patterns whose
     letters are ASCII; \\w, \\s and "-" are unchanged by lower-casing); None when it would not."""
-    if _CASE_ODD.search(text):
+    if not text.isascii() and _CASE_ODD.search(text):
         return None
     low = text.lower()
     return low if len(low) == len(text) else None

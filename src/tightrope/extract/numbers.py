@@ -58,11 +58,13 @@ _SCALE_WORDS = _alt([*_MULTS, *_SCALES])
 
 # Speed: a pattern that starts with an assertion, a group or a
 # case-insensitive letter makes `re` try every position of the text.  So
-# the text is lower-cased once and scanned for flat literal triggers (a
-# digit run, a number word); the full patterns are tried with .match() at
-# the trigger, and hedges before it are read backwards (_HEDGE_TAIL).
-_DIGIT_TRIGGER = re.compile(r"\d+")
-_WORD_TRIGGER = re.compile(_CARDINAL)
+# the text is lower-cased once and scanned for digit runs; the full digit
+# pattern is tried with .match() there, and hedges before a number are read
+# backwards (_HEDGE_TAIL).  Number words and vague quantities are only looked
+# for when the text holds one of their words (holds_any).
+# Written "\d\d*", not "\d+": a pattern that opens with a character class lets
+# `re` skip to the next digit instead of trying every position (same matches).
+_DIGIT_TRIGGER = re.compile(r"\d\d*")
 # A run of number words joined by spaces, hyphens or "and"; _split_run then
 # cuts it into valid numbers ("two and three" -> 2, 3).
 _WORD_RUN = re.compile(rf"(?<![\w-])(?:{_CARDINAL})(?:(?:\s+and\s+|\s+|-)(?:{_CARDINAL}))*(?![\w])")
@@ -100,6 +102,26 @@ _VAGUE_RE = re.compile(
 # A hedge ending right before a number ("at least 3", "some 20").
 _HEDGE_TAIL = re.compile(rf"(?<![\w])(?P<hedge>{_alt(_V['hedges'])})\s+\Z")
 _HEDGE_WINDOW = 24  # longest hedge ("no fewer than") plus spacing
+
+
+def necessary_keys(phrases: Any) -> tuple[str, ...]:
+    """Substrings one of which every phrase holds: its longest word, dropping any key
+    that holds a shorter key (that one is then in the text too)."""
+    keys = {max(reversed(p.split()), key=len) for p in phrases}  # ties: the later word ("lost their lives": lives)
+    return tuple(sorted(k for k in keys if not any(o != k and o in k for o in keys)))
+
+
+def holds_any(low: str, keys: tuple[str, ...]) -> bool:
+    for k in keys:
+        if k in low:
+            return True
+    return False
+
+
+# Prefilters: a run of number words starts with a cardinal word; a vague quantity
+# holds the longest word of its phrase.
+_CARDINAL_KEYS = necessary_keys([*_UNITS, *_TEENS, *_TENS, *_MULTS, *_SCALES])
+_VAGUE_KEYS = necessary_keys(_VAGUE)
 
 
 def lower_same_length(text: str) -> str:
@@ -165,6 +187,9 @@ def _word_value(tokens: list[str]) -> int | None:
     return total + group
 
 
+_SPLIT_WORDS = re.compile(r"[\s-]+")
+
+
 def parse_number(s: str) -> float | None:
     """One number phrase to its value; None for vague or non-numbers.
 
@@ -182,7 +207,7 @@ def parse_number(s: str) -> float | None:
         elif m["bn"]:
             value *= _SCALES["billion"]
         return -value if m["neg"] else value
-    tokens = re.split(r"[\s-]+", s.strip())
+    tokens = _SPLIT_WORDS.split(s.strip())
     value = _word_value(tokens) if tokens != [""] else None
     return None if value is None else float(value)
 
@@ -212,14 +237,16 @@ def _split_run(low: str, start: int, end: int) -> list[tuple[int, int, int]]:
 
 
 def _word_numbers(low: str) -> list[tuple[int, int, float, bool]]:
-    found, run_end = [], -1
-    for t in _WORD_TRIGGER.finditer(low):
-        run = _WORD_RUN.match(low, t.start()) if t.start() >= run_end else None
-        if run is None:
-            continue
+    # Every run starts with a whole cardinal word, so a text holding none of
+    # their letter sequences has none (two in three sentences of the bench corpus).
+    if not holds_any(low, _CARDINAL_KEYS):
+        return []
+    found = []
+    # _WORD_RUN only matches at a word start: finditer tries the same places
+    # the cardinal-word scan did and takes the same non-overlapping runs.
+    for run in _WORD_RUN.finditer(low):
         article = _ARTICLE_TAIL.search(low, max(0, run.start() - 4), run.start())
-        run_end = run.end()
-        for s, e, value in _split_run(low, article.start() if article else run.start(), run_end):
+        for s, e, value in _split_run(low, article.start() if article else run.start(), run.end()):
             if _ORDINAL_AFTER.match(low, e):  # "twenty-first", "one hundredth"
                 continue
             if low[s:e] == "one" and (
@@ -251,6 +278,8 @@ def _not_a_count(low: str, m: re.Match) -> bool:
 
 
 def _vague_numbers(low: str) -> list[tuple[int, int, float, bool]]:
+    if not holds_any(low, _VAGUE_KEYS):  # nine in ten sentences of the bench corpus
+        return []
     return [
         (m.start(), m.end(), float(_VAGUE[" ".join(m.group().split())]), True)
         for m in _VAGUE_RE.finditer(low)
@@ -282,12 +311,16 @@ def find_numbers(text: str, offset: int = 0) -> list[NumberMention]:
     """
     if not isinstance(text, str) or not text:
         return []
-    from tightrope.extract.dates import date_spans  # dates imports this module
-
-    masked = date_spans(text)
     low = lower_same_length(text)
-    cores = [c for c in _digit_numbers(low) + _word_numbers(low) if not _overlaps(masked, c[0], c[1])]
+    cores = _digit_numbers(low) + _word_numbers(low)
+    if cores:
+        from tightrope.extract.dates import date_spans  # dates imports this module
+
+        masked = date_spans(text)
+        cores = [c for c in cores if not _overlaps(masked, c[0], c[1])]
     cores += _vague_numbers(low)
+    if not cores:
+        return []
     # Extend each number over its hedge first, then keep the longest of any
     # overlapping mentions ("as many as 20" wins over the vague "many").
     spans = []

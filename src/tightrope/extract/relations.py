@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from tightrope.extract.args import finditer_cue, lowered_sentence
 from tightrope.extract.context import DocContext, Mention, Person, Sentence, fold
 from tightrope.extract.cues import get_cues
 from tightrope.models import Provenance, Relation
@@ -66,16 +67,26 @@ def _sponsor(ctx: DocContext, s: Sentence) -> list[Relation]:
     return out
 
 
+# Compiled once; matched with pos/endpos on the document text, which for these
+# patterns (no lookbehind, no anchors) is matching the sentence's slice after the
+# mention, without making the slice for every mention.
+_APPOSITION = re.compile(r"\s*(?:\([^)]{1,20}\)\s*)?,\s+(?:(?:a|an|the)\s+)?(?:(?:broader|wider|larger|senior|"
+                         r"prominent|leading|key|former|top)\s+)?")
+_COPULA = re.compile(r"\s+(?:is|was|are|were|remains|serves as)\s+(?:(?:a|an|the|merely|just|only)\s+)*")
+_COPULA_BY = re.compile(r"\s*(?:(?:established|created|set up|formed|founded|used|run|operated)\s+)?(?:by|for|of)\s+")
+_COPULA_NP = re.compile(r"(?:the\s+)?([^,.;()\u201d\"]{3,60}?)\s*(?:[,.;()\u201d\"]|$)")
+
+
 def _appositions(ctx: DocContext, s: Sentence) -> list[Relation]:
     cues = get_cues()
     out = []
     for subj in s.mentions:
-        follow = ctx.doc.text[subj.end:s.end]
-        m = re.match(r"\s*(?:\([^)]{1,20}\)\s*)?,\s+(?:(?:a|an|the)\s+)?(?:(?:broader|wider|larger|senior|"
-                     r"prominent|leading|key|former|top)\s+)?", follow)
+        m = _APPOSITION.match(ctx.doc.text, subj.end, s.end)
         if not m:
             continue
-        rest = follow[m.end():]
+        follow = ctx.doc.text[subj.end:s.end]
+        m_end = m.end() - subj.end
+        rest = follow[m_end:]
         rel_m = cues.relation_phrases.match(rest) or cues.roles.match(rest)
         if not rel_m:
             continue
@@ -84,8 +95,8 @@ def _appositions(ctx: DocContext, s: Sentence) -> list[Relation]:
         if relation is None or relation == "coalition_of":
             continue
         # Object: first organisation mention inside the apposition (up to the next comma).
-        app_end = subj.end + m.end() + len(rest.split(",")[0]) + 1
-        obj = next((x for x in s.mentions if subj.end + m.end() + rel_m.end() <= x.start < app_end
+        app_end = subj.end + m_end + len(rest.split(",")[0]) + 1
+        obj = next((x for x in s.mentions if subj.end + m_end + rel_m.end() <= x.start < app_end
                     and not _is_person(x)), None)
         if obj is None:
             continue
@@ -121,11 +132,12 @@ def _copula(ctx: DocContext, s: Sentence) -> list[Relation]:
     cues = get_cues()
     out = []
     for subj in s.mentions:
-        follow = ctx.doc.text[subj.end:s.end]
-        m = re.match(r"\s+(?:is|was|are|were|remains|serves as)\s+(?:(?:a|an|the|merely|just|only)\s+)*", follow)
+        m = _COPULA.match(ctx.doc.text, subj.end, s.end)
         if not m:
             continue
-        rest = follow[m.end():]
+        follow = ctx.doc.text[subj.end:s.end]
+        m_end = m.end() - subj.end
+        rest = follow[m_end:]
         rel_m = cues.relation_phrases.match(rest)
         if not rel_m:
             continue
@@ -133,16 +145,15 @@ def _copula(ctx: DocContext, s: Sentence) -> list[Relation]:
         if relation is None or relation == "coalition_of":
             continue
         tail = rest[rel_m.end():]
-        by = re.match(r"\s*(?:(?:established|created|set up|formed|founded|used|run|operated)\s+)?(?:by|for|of)\s+",
-                      tail)
-        start_obj = subj.end + m.end() + rel_m.end() + (by.end() if by else 0)
+        by = _COPULA_BY.match(tail)
+        start_obj = subj.end + m_end + rel_m.end() + (by.end() if by else 0)
         obj = next((x for x in s.mentions if start_obj <= x.start < start_obj + 40 and not _is_person(x)), None)
         if obj is not None and obj.method in ("demonym", "adjectival") and by:
             obj = None  # "the Iraqi muqawama": the demonym only modifies the real object
         if obj is not None:
             out.append(_rel(ctx, s, subj, relation, obj, subj.start, obj.end, "rules:copula", 0.8))
         elif by:
-            np = re.match(r"(?:the\s+)?([^,.;()\u201d\"]{3,60}?)\s*(?:[,.;()\u201d\"]|$)", ctx.doc.text[start_obj:s.end])
+            np = _COPULA_NP.match(ctx.doc.text[start_obj:s.end])
             if np:
                 name = np.group(1).strip()
                 out.append(_rel(ctx, s, subj, relation, name, subj.start, start_obj + np.end(), "rules:copula", 0.6))
@@ -164,7 +175,10 @@ def _shared_units_re() -> re.Pattern[str]:
 
 def _shared_units(ctx: DocContext, s: Sentence) -> list[Relation]:
     out = []
-    for m in _shared_units_re().finditer(s.text):
+    low = lowered_sentence(s)
+    if low is not None and not any(n.lower() in low for n in get_cues().raw["shared_unit_nouns"]):
+        return out  # the pattern needs one of these words: most sentences have none
+    for m in finditer_cue(_shared_units_re(), s):
         pos = s.start + m.start()
         left = [x for x in s.mentions if x.end <= pos and x.actor_type in ("armed_group", "coalition")]
         right = [x for x in s.mentions if x.start >= s.start + m.end() and x.start - (s.start + m.end()) <= 6]

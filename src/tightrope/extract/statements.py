@@ -12,18 +12,21 @@ from __future__ import annotations
 import hashlib
 import re
 
+from tightrope.extract.args import per_sentence, twin_of, lowered_text
 from tightrope.extract.context import DocContext, Mention, Person, Sentence, fold
 from tightrope.extract.cues import get_cues, statement_content_cues
 from tightrope.models import DateValue, Provenance, Statement
 
 
+@per_sentence
 def _outside(ctx: DocContext, s: Sentence) -> str:
     """The sentence with quoted text blanked out (same length, offsets kept)."""
-    chars = list(s.text)
+    text = s.text
     for a, b in ctx.quotes:
-        for i in range(max(a, s.start), min(b, s.end)):
-            chars[i - s.start] = " "
-    return "".join(chars)
+        lo, hi = max(a, s.start) - s.start, min(b, s.end) - s.start
+        if lo < hi:
+            text = text[:lo] + " " * (hi - lo) + text[hi:]
+    return text
 
 
 def _quotes_in(ctx: DocContext, a: int, b: int) -> list[tuple[int, int]]:
@@ -52,11 +55,16 @@ def _speaker(ctx: DocContext, sents: list[Sentence]) -> Mention | None:
 def _type(ctx: DocContext, sents: list[Sentence], quote_text: str) -> str | None:
     cues = get_cues()
     outside = " ".join(_outside(ctx, s) for s in sents)
-    for kind, rx in cues.statement_types:
-        if rx.search(outside):
-            return kind
-    for kind, rx in statement_content_cues():
-        if rx.search(quote_text):
+    return _first_kind(cues.statement_types, outside) or _first_kind(statement_content_cues(), quote_text)
+
+
+def _first_kind(kinds, text: str) -> str | None:
+    """The first kind whose pattern is found in ``text``; case-insensitive patterns run as
+    their lower-case twins where that is exact (args.twin_of)."""
+    low = lowered_text(text)
+    for kind, rx in kinds:
+        twin = twin_of(rx) if low is not None else None
+        if twin.search(low) if twin is not None else rx.search(text):
             return kind
     return None
 
@@ -149,4 +157,7 @@ def extract_statements(ctx: DocContext) -> list[Statement]:
 
 
 def speaker_key(name: str) -> str:
-    return fold(re.sub(r"^(?:the)\s+", "", name, flags=re.I))
+    return fold(_LEADING_THE.sub("", name))
+
+
+_LEADING_THE = re.compile(r"^(?:the)\s+", re.I)

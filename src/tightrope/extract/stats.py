@@ -80,10 +80,16 @@ def _subject_after(text: str, rel_end: int) -> tuple[str | None, str | None, int
     return subject, unit, rel_end + end
 
 
+_ES_PLURAL = re.compile(r"(?:ch|sh|ss|x)es$", re.I)
+_TARGET_BEFORE = re.compile(r"\b(?:on|against|at|targeting|hit)\s+(?:the\s+)?$")
+_IN_PERIOD = re.compile(r"\s+(?:in|during)\s+")
+_SINCE = re.compile(r"\bsince\b", re.I)
+
+
 def singular(word: str) -> str:
     """Subjects are stored in the singular: "attacks" -> "attack", "launches" -> "launch"."""
     w = word
-    if re.search(r"(?:ch|sh|ss|x)es$", w, re.I):
+    if _ES_PLURAL.search(w):
         return w[:-2]
     if w.lower().endswith("s") and not w.lower().endswith("ss"):
         return w[:-1]
@@ -101,8 +107,7 @@ def _origin(ctx: DocContext, s: Sentence) -> str | None:
 
 def _target(s: Sentence, after: int) -> str | None:
     for m in s.mentions:
-        if m.start >= after and re.search(r"\b(?:on|against|at|targeting|hit)\s+(?:the\s+)?$",
-                                          s.text[:m.start - s.start]):
+        if m.start >= after and _TARGET_BEFORE.search(s.text[:m.start - s.start]):
             return m.name
     return None
 
@@ -111,7 +116,6 @@ def extract_stats(ctx: DocContext) -> list[Statistic]:
     out: list[Statistic] = []
     carry: dict[str, object] = {}
     carry_at = -10
-    cues = get_cues()
     pub = ctx.doc.published
     for s in ctx.sentences:
         if s.is_header:
@@ -121,11 +125,13 @@ def extract_stats(ctx: DocContext) -> list[Statistic]:
             continue
         date_spans = [(d.start, d.end) for d in s.dates]
         nums = [n for n in nums if not any(a <= n.start < b for a, b in date_spans)]
+        if not nums:
+            continue
         found: list[Statistic] = []
         sentence_subject = None
-        first_noun = cues.count_nouns.search(s.text)
+        first_noun = A.cue_spans("count_nouns", s)[:1]  # the leftmost match, as .search() gives
         if first_noun:
-            sentence_subject = singular(first_noun.group(0))
+            sentence_subject = singular(s.text[first_noun[0][0]:first_noun[0][1]])
         elif s.index - carry_at <= _CARRY_SENTENCES:
             sentence_subject = carry.get("subject")  # "a rise from four in November to 12 in December"
         for n in nums:
@@ -134,7 +140,7 @@ def extract_stats(ctx: DocContext) -> list[Statistic]:
             period_date = None
             if subject is None:
                 # "six in August": the number owns the date right after it.
-                m = re.match(r"\s+(?:in|during)\s+", s.text[rel_end:])
+                m = _IN_PERIOD.match(s.text[rel_end:])
                 if not m:
                     continue
                 d = next((d for d in s.dates if d.start == n.end + m.end()), None)
@@ -149,7 +155,7 @@ def extract_stats(ctx: DocContext) -> list[Statistic]:
                 since = next((d for d in s.dates if not d.kind == "anchor"), None)
                 period_date = since.value if since else None
             p0, p1 = _period(period_date.date, period_date.precision, pub) if period_date else (None, None)
-            if p1 is not None and pub is not None and re.search(r"\bsince\b", s.text, re.I):
+            if p1 is not None and pub is not None and _SINCE.search(s.text):
                 p1 = max(p1, pub.date)  # "since early November": up to the report
             found.append(Statistic(
                 stat_id="", doc_id=ctx.doc.doc_id,
