@@ -6,7 +6,6 @@ ACLED sub-event type and per PLOVER type, plus negatives.
 
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -195,15 +194,3 @@ def test_main_trigger_offsets() -> None:
     t = main_trigger(text, offset=10)
     assert t is not None and t.plover_type == "MOBILIZE"
     assert text[t.start - 10:t.end - 10] == t.text
-
-
-def test_speed_sanity() -> None:
-    text = ("Turkish drones attacked a convoy of fighters near the town on Tuesday, killing at least "
-            "seven people and wounding a dozen others, a local monitoring group said in a statement.")
-    find_triggers(text)
-    n = 300
-    t0 = time.perf_counter()
-    for _ in range(n):
-        find_triggers(text)
-    per_call_ms = (time.perf_counter() - t0) / n * 1e3
-    assert per_call_ms < 5.0  # generous: ~0.1 ms typical; guards against pathological slowdowns

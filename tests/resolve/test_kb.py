@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
-import time
 
 import pytest
 
@@ -26,16 +25,6 @@ def test_bundled_kb_is_valid():
     assert validate_kb() == []
 
 
-def test_bundled_kb_loads_fast():
-    best = min(_timed_load() for _ in range(3))
-    print(f"ActorKB load (uncached): {best * 1000:.1f} ms")
-    assert best < 0.2
-
-
-def _timed_load() -> float:
-    t = time.perf_counter()
-    ActorKB(load_kb([DEFAULT_ACTORS]))
-    return time.perf_counter() - t
 
 
 GOOD = """\
