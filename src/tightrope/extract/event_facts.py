@@ -25,6 +25,8 @@ _CLAUSE_WORDS = frozenset({"while", "but", "whereas", "which", "when", "after", 
 RELATIVE = re.compile(r"\b(?:that|which|who|whose|where|when)\b", re.I)
 _RELATIVE_WORDS = frozenset({"that", "which", "who", "whose", "where", "when"})
 _TOKEN = re.compile(r"\w+")
+# ASCII text: every non-word character -> a space, so split() gives _TOKEN's runs (in C).
+_NON_WORD = str.maketrans({chr(i): " " for i in range(128) if not (chr(i).isalnum() or chr(i) == "_")})
 WORDCHAR = re.compile(r"\w")
 # Letters that re.IGNORECASE matches to ASCII ones but str.lower() does not lower to them.
 _ODD_CASE = re.compile("[\u0130\u0131\u017f\u212a]")
@@ -122,7 +124,10 @@ class SentenceFacts:
     @_lazy
     def words(self) -> frozenset[str] | None:
         """Its lower-cased words; None when odd letters make lower() differ from IGNORECASE."""
-        return None if _ODD_CASE.search(self.text) else frozenset(_TOKEN.findall(self.lower))
+        low = self.lower
+        if self.text.isascii():  # (not low: "\u212a".lower() is "k")
+            return frozenset(low.translate(_NON_WORD).split())
+        return None if _ODD_CASE.search(self.text) else frozenset(_TOKEN.findall(low))
 
     def may(self, index: tuple | None) -> bool:
         """Can a cue of this cue_index match in the sentence?  False: surely not."""
@@ -267,6 +272,11 @@ class SentenceFacts:
         return [m for m in self.s.mentions if m.actor_type != "media" and m.method != "adjectival"]
 
     @_lazy
+    def cands(self) -> list[Mention]:
+        """base_cands that are no origin (events._link's candidates when no source is excluded)."""
+        return [m for m in self.base_cands if (m.start, m.end) not in self.origin_spans]
+
+    @_lazy
     def speech_ends(self) -> list[int]:
         if not self.may(lexicon().speech):
             return []
@@ -288,17 +298,23 @@ class SentenceFacts:
         starts = self.weapon_starts
         if not starts:
             return None
-        best = min(range(len(starts)), key=lambda i: abs(starts[i] - near))
+        best = bisect_left(starts, near)  # starts ascend: the nearest is best - 1 or best
+        if best == len(starts) or (best and near - starts[best - 1] <= starts[best] - near):
+            best -= 1
         if best not in self.weapon_of:
             self.weapon_of[best] = A.find_weapon(self.s, near)
         return self.weapon_of[best]
+
+    @_lazy
+    def place_spans(self) -> set[tuple[int, int]]:
+        return {(p.start, p.end) for p in self.s.places}
 
     def place(self, start: int, exclude: list[Mention]):
         """args.pick_place: the trigger matters only by how many places start before it."""
         places = self.s.places
         if not places:
             return None
-        spans = {(p.start, p.end) for p in places}
+        spans = self.place_spans
         key = (sum(1 for p in places if p.start < start),
                frozenset(sp for sp in ((m.start, m.end) for m in exclude) if sp in spans))
         if key not in self.place_of:
