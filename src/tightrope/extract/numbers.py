@@ -300,6 +300,16 @@ def _with_hedge(low: str, s: int) -> tuple[int, bool]:
     return m.start(), hedge not in _EXACT_HEDGES
 
 
+def _date_spans(text: str) -> list[tuple[int, int]]:
+    """dates.date_spans, imported on first use (dates imports this module); then the name is
+    rebound to it, sparing an import statement per call (~0.3% of extraction)."""
+    global _date_spans
+    from tightrope.extract.dates import date_spans
+
+    _date_spans = date_spans
+    return date_spans(text)
+
+
 def find_numbers(text: str, offset: int = 0) -> list[NumberMention]:
     """Every count in ``text``: digits, number words and vague quantities.
 
@@ -314,9 +324,7 @@ def find_numbers(text: str, offset: int = 0) -> list[NumberMention]:
     low = lower_same_length(text)
     cores = _digit_numbers(low) + _word_numbers(low)
     if cores:
-        from tightrope.extract.dates import date_spans  # dates imports this module
-
-        masked = date_spans(text)
+        masked = _date_spans(text)
         cores = [c for c in cores if not _overlaps(masked, c[0], c[1])]
     cores += _vague_numbers(low)
     if not cores:

@@ -120,6 +120,17 @@ def extract_stats(ctx: DocContext) -> list[Statistic]:
     for s in ctx.sentences:
         if s.is_header:
             continue
+        sentence_subject = None
+        first_noun = A.cue_spans("count_nouns", s)[:1]  # the leftmost match, as .search() gives
+        if first_noun:
+            sentence_subject = singular(s.text[first_noun[0][0]:first_noun[0][1]])
+        elif s.index - carry_at <= _CARRY_SENTENCES:
+            sentence_subject = carry.get("subject")  # "a rise from four in November to 12 in December"
+        # Speed: with no count noun in the sentence no number has one after it (_subject_after's
+        # pattern holds count_nouns after a blank), and a number with a date after it needs a
+        # subject: then the sentence has no statistic, and its numbers need not be found.
+        if not first_noun and (sentence_subject is None or not s.dates):
+            continue
         nums: list[NumberMention] = [n for n in A.numbers_in(s) if not n.vague and not ctx.in_quote(n.start)]
         if not nums:
             continue
@@ -128,12 +139,6 @@ def extract_stats(ctx: DocContext) -> list[Statistic]:
         if not nums:
             continue
         found: list[Statistic] = []
-        sentence_subject = None
-        first_noun = A.cue_spans("count_nouns", s)[:1]  # the leftmost match, as .search() gives
-        if first_noun:
-            sentence_subject = singular(s.text[first_noun[0][0]:first_noun[0][1]])
-        elif s.index - carry_at <= _CARRY_SENTENCES:
-            sentence_subject = carry.get("subject")  # "a rise from four in November to 12 in December"
         for n in nums:
             rel_end = n.end - s.start
             subject, unit, _ = _subject_after(s.text, rel_end)

@@ -363,8 +363,9 @@ class _Scan(NamedTuple):
 def _first_words(text: str, scan: _Scan) -> list[tuple[int, str]]:
     """(start, word) of every word (\\w+ run) of ``text`` that starts a gazetteer name, in order."""
     firsts = scan.firsts
-    out = [(m.start(), w) for m in scan.cap.finditer(text) if (w := m.group()) in firsts]
-    more = [(m.start(), m.group()) for rx in scan.low for m in rx.finditer(text)]
+    # m[0], not m.group(): no method lookup per word (~15% of this function).
+    out = [(m.start(), w) for m in scan.cap.finditer(text) if (w := m[0]) in firsts]
+    more = [(m.start(), m[0]) for rx in scan.low for m in rx.finditer(text)]
     if more:
         out = sorted(out + more)
     return out
