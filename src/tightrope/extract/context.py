@@ -441,7 +441,7 @@ def build_context(doc: Document, kb: ActorKB | None = None, gaz: Gazetteer | Non
     mentions = sorted(actor_ms + person_ms + generic_ms, key=lambda m: m.start)
     quotes = find_quotes(text)
     ctx = DocContext(doc, sentences, quotes, people, surnames, kb, gaz, country)
-    _assign(ctx, mentions, place_ms)
+    _assign(ctx, mentions, place_ms, low)
     from tightrope.extract.discourse import resolve_discourse
 
     resolve_discourse(ctx, low)
@@ -475,7 +475,8 @@ def _surname_hits(text: str, low: str | None, names: list[str]) -> list[tuple[in
 _WORDISH = re.compile(r"[\w-]")
 
 
-def _assign(ctx: DocContext, mentions: list[Mention], places: list[Mention]) -> None:
+def _assign(ctx: DocContext, mentions: list[Mention], places: list[Mention], low: str | None = None) -> None:
+    """``low``: nlp.lowered(ctx.doc.text)."""
     sentences = ctx.sentences
     starts = [s.start for s in sentences]
 
@@ -496,7 +497,7 @@ def _assign(ctx: DocContext, mentions: list[Mention], places: list[Mention]) -> 
     ref = ctx.doc.published
     last: DateValue | None = None
     # One scan of the whole text for date expressions; find_dates then reads each sentence's share.
-    dated = prescan_dates(ctx.doc.text, [(s.start, s.end) for s in sentences])
+    dated = prescan_dates(ctx.doc.text, [(s.start, s.end) for s in sentences], low)
     for s, has in zip(sentences, dated):
         if not has:
             continue  # find_dates would find nothing

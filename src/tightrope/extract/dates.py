@@ -418,6 +418,11 @@ _MONTH_PATTERNS = _TRIGGERED[1][1]
 _WEEKDAY_NAME = re.compile(rf"(?:{_cased(_V['weekdays'])})(?![A-Za-z])")
 
 
+# _DIGIT_RUN for ASCII text (str.isascii() reads a flag): a [0-9] range test scans ~1.5x faster
+# than re's Unicode digit category (timeit, 200 bench articles).
+_DIGIT_RUN_ASCII = re.compile(r"[0-9][0-9]*")
+
+
 def _positions(rx: re.Pattern, text: str) -> tuple[list[int], list[int]]:
     starts, ends = [], []
     for m in rx.finditer(text):
@@ -447,15 +452,17 @@ def _within(hits: tuple[list[int], list[int]], a: int, b: int) -> bool:
     return False
 
 
-def prescan_dates(text: str, spans: list[tuple[int, int]]) -> list[bool]:
+def prescan_dates(text: str, spans: list[tuple[int, int]], low: str | None = None) -> list[bool]:
     """Scan the sentences at ``spans`` of ``text`` for find_dates / date_spans, in one pass over
-    the document (see above).  For each sentence: whether find_dates can find anything in it."""
+    the document (see above).  For each sentence: whether find_dates can find anything in it.
+    ``low``: nlp.lowered(text) when the caller has it (then equal to lower_same_length(text))."""
     _PRESCANNED.clear()
     if "\u03a3" in text:  # capital sigma lower-cases by context: sentence and document could differ
         return [True] * len(spans)
     n = len(text)
-    low = lower_same_length(text)
-    digits = _positions(_DIGIT_RUN, text)
+    if low is None:
+        low = lower_same_length(text)
+    digits = _positions(_DIGIT_RUN_ASCII if text.isascii() else _DIGIT_RUN, text)
     months = _positions(_MONTH_TRIGGER, text)
     weekdays = _positions(_WEEKDAY_NAME, text)
     gates = [(_gate_hits(low, gate), pattern, builder) for gate, pattern, builder in _SCANNED]

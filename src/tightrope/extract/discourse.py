@@ -171,7 +171,7 @@ def resolve_discourse(ctx: DocContext, low: str | None = None) -> None:
                         target = prev_subject if prev_subject and prev_subject.actor_type in ORG_TYPES else None
                     else:
                         # "The group said it launched ...": the pronoun is the speaker.
-                        sp = _speaker_before_re().search(s.text[:local])
+                        sp = _speaker_before_re().search(s.text, 0, local)  # as on s.text[:local], no copy
                         if sp:
                             before = [x for x in s.mentions if x.end <= s.start + sp.start()
                                       and x.actor_type in ORG_TYPES and not in_quote(x.start)
