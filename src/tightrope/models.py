@@ -322,8 +322,28 @@ def replace(obj: Any, **changes: Any) -> Any:
     return dataclasses.replace(obj, **changes)
 
 
+_FILLABLE: dict[type, bool] = {}
+
+
+def build(cls: type, values: dict[str, Any]) -> Any:
+    """``cls(**values)`` for a dataclass when ``values`` holds every field, by filling the
+    instance's ``__dict__``: a frozen dataclass's generated ``__init__`` sets each field
+    through ``object.__setattr__``, ~2.5x slower, and the extractor's hot paths make tens of
+    thousands of Mentions, TriggerMatches, Events and Provenances per 100 articles.  A class
+    with ``__slots__`` or ``__post_init__`` gets its real constructor."""
+    ok = _FILLABLE.get(cls)
+    if ok is None:
+        ok = _FILLABLE[cls] = not hasattr(cls, "__slots__") and not hasattr(cls, "__post_init__")
+    if not ok:
+        return cls(**values)
+    obj = object.__new__(cls)
+    obj.__dict__.update(values)
+    return obj
+
+
 __all__ = [
     "Actor",
+    "build",
     "Affiliation",
     "ClaimStatus",
     "DateValue",

@@ -26,6 +26,7 @@ from typing import Iterable
 
 from tightrope.extract.trigger_analysis import Analysis, analyse, clear_cache, scored
 from tightrope.extract.trigger_lexicon import LEX, TERM_TAGS, TERM_TRIGGER, TERM_VERB, TRIGGER_TIDS
+from tightrope.models import build
 
 NO_EVENT = "NONE"  # classify_plover's type when a sentence has no trigger
 
@@ -63,8 +64,7 @@ class TriggerMatch:
 _START, _END, _EVENT, _SUB, _PLOVER, _MODE, _FAMILY, _SCORE = range(8)
 
 
-_new = object.__new__
-# _trigger fills exactly these fields
+# _trigger gives every field (models.build needs them all)
 assert tuple(TriggerMatch.__dataclass_fields__) == (
     "start", "end", "text", "event_type", "sub_event_type", "plover_type", "plover_mode", "family",
     "score")
@@ -72,14 +72,10 @@ assert tuple(TriggerMatch.__dataclass_fields__) == (
 
 def _trigger(c: tuple, text: str, offset: int, plover_type: str, plover_mode: str | None,
              family: str) -> TriggerMatch:
-    # What the frozen dataclass's __init__ does (it has no defaults or __post_init__), with
-    # one dict update instead of an object.__setattr__ call per field: 2.5x cheaper.
-    m = _new(TriggerMatch)
-    m.__dict__.update({
+    return build(TriggerMatch, {
         "start": c[_START] + offset, "end": c[_END] + offset, "text": text[c[_START]:c[_END]],
         "event_type": c[_EVENT], "sub_event_type": c[_SUB], "plover_type": plover_type,
         "plover_mode": plover_mode, "family": family, "score": c[_SCORE]})
-    return m
 
 
 def clear_caches() -> None:

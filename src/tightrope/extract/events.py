@@ -26,7 +26,7 @@ from tightrope.extract.context import DocContext, Mention, Sentence
 from tightrope.extract.discourse import ORG_TYPES
 from tightrope.extract.event_facts import (LAST_ALPHA, RELATIVE, WORDCHAR, SentenceFacts, cue_index,
                                            lexicon)
-from tightrope.models import DateValue, Event, Provenance
+from tightrope.models import DateValue, Event, Provenance, build
 
 _WORD_TOKEN = re.compile(r"[A-Za-z][\w'-]*")
 # "were (reportedly) <trigger>", reversed: r"\b(?:was|...)\s+(?:\w+ly\s+)?$" read backwards.
@@ -62,29 +62,11 @@ _PLOVER_RANK = {"ASSAULT": 0, "PROTEST": 1, "COERCE": 2, "MOBILIZE": 3, "SANCTIO
 _PASSIVE = cue_index(_PASSIVE_WORDS)
 
 
-_new = object.__new__
-
-
-def _fast(cls) -> bool:
-    """Can instances be made by filling __dict__ (a plain frozen dataclass, no __post_init__)?"""
-    return not hasattr(cls, "__slots__") and not hasattr(cls, "__post_init__")
-
-
-_FAST = _fast(TriggerMatch) and _fast(Event) and _fast(Provenance)
-
-
 def _trigger(t: TriggerMatch, **changes) -> TriggerMatch:
     """dataclasses.replace for TriggerMatch, without its per-call field introspection."""
-    if _FAST:  # the frozen __init__ sets each field through object.__setattr__
-        new = _new(TriggerMatch)
-        d = new.__dict__
-        d.update(t.__dict__)
-        d.update(changes)
-        return new
-    g = changes.get
-    return TriggerMatch(g("start", t.start), g("end", t.end), g("text", t.text), g("event_type", t.event_type),
-                        g("sub_event_type", t.sub_event_type), g("plover_type", t.plover_type),
-                        g("plover_mode", t.plover_mode), g("family", t.family), g("score", t.score))
+    values = dict(t.__dict__)
+    values.update(changes)
+    return build(TriggerMatch, values)
 
 
 def _negated(f: SentenceFacts, words: list[str], whole: bool) -> bool:
@@ -357,22 +339,15 @@ def _build(f: SentenceFacts, t: TriggerMatch, clause_start: int, coding=None) ->
 
 
 def _provenance(doc_id: str, start: int, end: int, confidence: float) -> Provenance:
-    if not _FAST:
-        return Provenance(doc_id, start, end, "rules:trigger", confidence)
-    p = _new(Provenance)
-    p.__dict__.update(doc_id=doc_id, char_start=start, char_end=end, method="rules:trigger", confidence=confidence)
-    return p
+    return build(Provenance, {"doc_id": doc_id, "char_start": start, "char_end": end, "method": "rules:trigger",
+                              "confidence": confidence})
 
 
 def _event(event_id: str, fields: dict) -> Event:
     """Event(event_id=event_id, **fields), every field given (in field order)."""
-    if not _FAST:
-        return Event(event_id=event_id, **fields)
-    ev = _new(Event)
-    d = ev.__dict__
-    d["event_id"] = event_id
-    d.update(fields)
-    return ev
+    values = {"event_id": event_id}
+    values.update(fields)
+    return build(Event, values)
 
 
 def _compatible(a: Event, b: Event) -> bool:
