@@ -18,6 +18,7 @@ from types import SimpleNamespace
 from tightrope.extract import args as A
 from tightrope.extract.context import DocContext, Mention, Sentence
 from tightrope.extract.cues import get_cues
+from tightrope.extract.nlp import CASE_ODD
 from tightrope.models import DateValue
 
 _CLAUSE_BREAK = re.compile(r"[;:]|\b(?:while|but|whereas|which|when|after|because|although)\b", re.I)
@@ -28,8 +29,6 @@ _TOKEN = re.compile(r"\w+")
 # ASCII text: every non-word character -> a space, so split() gives _TOKEN's runs (in C).
 _NON_WORD = str.maketrans({chr(i): " " for i in range(128) if not (chr(i).isalnum() or chr(i) == "_")})
 WORDCHAR = re.compile(r"\w")
-# Letters that re.IGNORECASE matches to ASCII ones but str.lower() does not lower to them.
-_ODD_CASE = re.compile("[\u0130\u0131\u017f\u212a]")
 # Read backwards from a position (on the reversed text before it): the last word, its ASCII-letter end.
 _LAST_RUN = re.compile(r"\W*(\w+)")
 LAST_ALPHA = re.compile(r"\W*([A-Za-z]+)")
@@ -127,7 +126,7 @@ class SentenceFacts:
         low = self.lower
         if self.text.isascii():  # (not low: "\u212a".lower() is "k")
             return frozenset(low.translate(_NON_WORD).split())
-        return None if _ODD_CASE.search(self.text) else frozenset(_TOKEN.findall(low))
+        return None if CASE_ODD.search(self.text) else frozenset(_TOKEN.findall(low))
 
     def may(self, index: tuple | None) -> bool:
         """Can a cue of this cue_index match in the sentence?  False: surely not."""

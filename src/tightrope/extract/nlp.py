@@ -102,14 +102,14 @@ def _sentence_spans(arr) -> list[tuple[int, int]]:
 # map them onto it (dotted and dotless i, long s, Kelvin sign): found by testing every code
 # point against every ASCII letter; they are also the only ones whose lower case is ASCII or
 # longer than one character.
-_CASE_ODD = re.compile("[\u0130\u0131\u017f\u212a]")
+CASE_ODD = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
 def lowered(text: str) -> str | None:
     """``text.lower()``, offsets unchanged, when a lower-case pattern without re.IGNORECASE finds
     on it exactly what the same pattern with re.IGNORECASE finds on ``text`` (patterns whose
     letters are ASCII; \\w, \\s and "-" are unchanged by lower-casing); None when it would not."""
-    if not text.isascii() and _CASE_ODD.search(text):
+    if not text.isascii() and CASE_ODD.search(text):
         return None
     low = text.lower()
     return low if len(low) == len(text) else None
