@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tightrope.extract.context import DocContext, Mention, Sentence
-from tightrope.extract.cues import get_cues
-from tightrope.extract.numbers import acled_fatalities, find_numbers, holds_any, necessary_keys
+from tightrope.extract.cues import get_cues, holds_any, necessary_keys
+from tightrope.extract.numbers import acled_fatalities, find_numbers
 from tightrope.extract.nlp import lowered
 from tightrope.models import Place
 

@@ -100,3 +100,18 @@ def get_cues() -> Cues:
 def statement_content_cues() -> tuple[tuple[str, re.Pattern[str]], ...]:
     st = yaml.safe_load((DATA_DIR / "statement_types.yaml").read_text(encoding="utf-8"))
     return tuple((k, phrase_regex(v)) for k, v in st["content"].items())
+
+
+def necessary_keys(phrases: Any) -> tuple[str, ...]:
+    """Substrings one of which every phrase holds: its longest word, dropping any key
+    that holds a shorter key (that one is then in the text too)."""
+    keys = {max(reversed(p.split()), key=len) for p in phrases}  # ties: the later word ("lost their lives": lives)
+    return tuple(sorted(k for k in keys if not any(o != k and o in k for o in keys)))
+
+
+def holds_any(low: str, keys: tuple[str, ...]) -> bool:
+    """Does the lower-cased text hold one of the keys (a prefilter before a phrase scan)?"""
+    for k in keys:
+        if k in low:
+            return True
+    return False

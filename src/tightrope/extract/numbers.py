@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from tightrope.extract.cues import holds_any, necessary_keys
 from tightrope.settings import DATA_DIR
 
 
@@ -102,20 +103,6 @@ _VAGUE_RE = re.compile(
 # A hedge ending right before a number ("at least 3", "some 20").
 _HEDGE_TAIL = re.compile(rf"(?<![\w])(?P<hedge>{_alt(_V['hedges'])})\s+\Z")
 _HEDGE_WINDOW = 24  # longest hedge ("no fewer than") plus spacing
-
-
-def necessary_keys(phrases: Any) -> tuple[str, ...]:
-    """Substrings one of which every phrase holds: its longest word, dropping any key
-    that holds a shorter key (that one is then in the text too)."""
-    keys = {max(reversed(p.split()), key=len) for p in phrases}  # ties: the later word ("lost their lives": lives)
-    return tuple(sorted(k for k in keys if not any(o != k and o in k for o in keys)))
-
-
-def holds_any(low: str, keys: tuple[str, ...]) -> bool:
-    for k in keys:
-        if k in low:
-            return True
-    return False
 
 
 # Prefilters: a run of number words starts with a cardinal word; a vague quantity

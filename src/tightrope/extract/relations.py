@@ -20,8 +20,7 @@ from functools import lru_cache
 
 from tightrope.extract.args import finditer_cue, lowered_sentence
 from tightrope.extract.context import DocContext, Mention, Person, Sentence, fold
-from tightrope.extract.cues import get_cues
-from tightrope.extract.numbers import holds_any
+from tightrope.extract.cues import get_cues, holds_any
 from tightrope.models import Provenance, Relation
 
 _ADJ_WORDS = ("backed", "aligned", "allied", "sponsored", "funded", "supported", "linked", "affiliated")

@@ -92,12 +92,8 @@ def _has_territory_object(mi, matches, mtags, toks: Toks, sent, names=None) -> b
         nxt = [k for k in range(mi + 1, len(matches)) if matches[k][0] <= me + 3]
         if not any(("actor_nonstate" in mtags[k] or "armed" in mtags[k]) for k in nxt):
             return True
-    for k in range(mi - 1, -1, -1):
-        ks, ke, _ = matches[k]
-        if sent[ks] != s_id or ms - ke > 3:
-            break
-        if "irrealis" in mtags[k]:
-            return False
+    if _tag_before(mi, matches, mtags, sent, "irrealis", 3):
+        return False
     for k in range(mi + 1, len(matches)):
         ks, _, _ = matches[k]
         if sent[ks] != s_id or ks - me > LEX.object_window:
@@ -117,11 +113,19 @@ def _has_territory_object(mi, matches, mtags, toks: Toks, sent, names=None) -> b
             break
         if names is not None and names[j]:
             return True
+    return _tag_before(mi, matches, mtags, sent, "territory", 6)
+
+
+def _tag_before(mi, matches, mtags, sent, tag: str, gap: int) -> bool:
+    """Does a match tagged ``tag`` end at most ``gap`` tokens before match ``mi``, in its sentence
+    (walking back over the matches no further than that)?"""
+    ms = matches[mi][0]
+    s_id = sent[ms]
     for k in range(mi - 1, -1, -1):
         ks, ke, _ = matches[k]
-        if sent[ks] != s_id or ms - ke > 6:
-            break
-        if "territory" in mtags[k]:
+        if sent[ks] != s_id or ms - ke > gap:
+            return False
+        if tag in mtags[k]:
             return True
     return False
 
