@@ -19,7 +19,7 @@ Each system runs in its own fresh process (peak RSS is that process's own):
 and the ratios.  ``--stream N`` also writes an N-article JSONL corpus and runs the
 local corpus engine over it, printing resident memory at checkpoints.
 
-Usage: python bench/bench.py [-n 300] [--rounds 3] [--workers 2] [--stream 20000]
+Usage: python bench/bench.py [-n 300] [--rounds 3] [--workers 2] [--stream 20000] [--stream-only]
 """
 
 from __future__ import annotations
@@ -275,7 +275,11 @@ def main() -> None:
     ap.add_argument("--stream", type=int, default=0, help="also run a streaming corpus of this many articles")
     ap.add_argument("--skip-ner", action="store_true", help="skip baseline B")
     ap.add_argument("--rounds", type=int, default=3, help="alternating runs of tightrope and the tokenizer floor")
+    ap.add_argument("--stream-only", action="store_true", help="only the streaming run (--stream N)")
     args = ap.parse_args()
+    if args.stream_only:
+        stream(args.stream or 100_000, args.workers)
+        return
     docs = corpus(args.n)
     words = [len(d.text.split()) for d in docs]
     total_words = sum(words)
@@ -290,22 +294,26 @@ def main() -> None:
         return aps
 
     # This machine's speed drifts (tokenizer-only runs vary by up to ~1.5x minute to minute): the single-process
-    # pipeline and the tokenizer floor alternate --rounds times, each run in a fresh process, and the fastest run
-    # of each is kept, so the ratio compares the two under the same conditions.
-    runs: dict[str, list[dict]] = {"ours": [], "floor": []}
+    # pipeline, the tokenizer floor and the pool alternate --rounds times, each run in a fresh process, and the
+    # fastest run of each is kept, so ratio and scaling compare runs made over the same minutes.
+    runs: dict[str, list[dict]] = {"ours": [], "floor": [], "pooled": []}
     for _ in range(max(1, args.rounds)):
         runs["ours"].append(_in_process(_sys_tightrope, args.n, 1))
         runs["floor"].append(_in_process(_sys_tokenizer, args.n))
+        if args.workers > 1:
+            try:
+                runs["pooled"].append(_in_process(_sys_tightrope, args.n, args.workers))
+            except ImportError:  # a checkout without tightrope.scale (measuring an older version)
+                pass
     spread = {k: f"{len(docs) / max(r['seconds'] for r in v):.0f}-{len(docs) / min(r['seconds'] for r in v):.0f}"
-              for k, v in runs.items()}
-    print(f"(single process and tokenizer floor: best of {len(runs['ours'])} alternating runs; articles/s ranges: "
-          f"tightrope {spread['ours']}, tokenizer {spread['floor']})")
+              for k, v in runs.items() if v}
+    print(f"(best of {len(runs['ours'])} alternating runs each; articles/s ranges: "
+          + ", ".join(f"{k} {v}" for k, v in spread.items()) + ")")
     ours = line("tightrope extract (1 process)", min(runs["ours"], key=lambda r: r["seconds"]))
-    try:
+    pooled = None
+    if runs["pooled"]:
         pooled = line(f"tightrope extract (--workers {args.workers})",
-                      _in_process(_sys_tightrope, args.n, args.workers))
-    except ImportError:  # a checkout without tightrope.scale (measuring an older version)
-        pooled = None
+                      min(runs["pooled"], key=lambda r: r["seconds"]))
     line("tightrope extract into DuckDB (1 process)", _in_process(_sys_store, args.n))
     floor = line("baseline A: spaCy blank tokenizer", min(runs["floor"], key=lambda r: r["seconds"]))
     print(f"ratio tightrope / tokenizer floor: {ours / floor:.3f}")

@@ -233,7 +233,7 @@ def test_header_patterns_do_not_backtrack_on_huge_lines(line):
     """Each of these took minutes with the old patterns (quadratic backtracking): now milliseconds."""
     import time
 
-    from tightrope.ingest.readers import _strip_html
+    from tightrope.ingest.markup import _strip_html
     from tightrope.ingest.textmeta import parse_text_meta
 
     t0 = time.process_time()

@@ -167,7 +167,7 @@ def iter_records(path: Path) -> Iterator[tuple[str, Any]]:
 
 def read_record(rec: Any, path: str, item: str, settings: Settings) -> Document | Reject:
     """One corpus record -> Document, by the ingest rules for JSONL/CSV records."""
-    from tightrope.ingest.readers import _record_doc
+    from tightrope.ingest.records import _record_doc
 
     if isinstance(rec, InputError):
         return Reject(path, rec.reason, item)
