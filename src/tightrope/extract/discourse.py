@@ -114,6 +114,20 @@ def _copy(m: Mention, start: int, end: int, text: str) -> Mention:
                     method="anaphor")
 
 
+def _quote_test(quotes: list[tuple[int, int]]):
+    """DocContext.in_quote for these quotes (sorted, not overlapping: find_quotes' matches), on
+    a list of their starts: no (pos, 10**12) tuple and tuple comparisons per call."""
+    starts = [a for a, _ in quotes]
+    ends = [b for _, b in quotes]
+    bisect_right = bisect.bisect_right
+
+    def in_quote(pos: int) -> bool:
+        i = bisect_right(starts, pos) - 1
+        return i >= 0 and pos < ends[i]
+
+    return in_quote
+
+
 def resolve_discourse(ctx: DocContext, low: str | None = None) -> None:
     """``low``: nlp.lowered(ctx.doc.text), when the caller has it."""
     if low is None:
@@ -121,7 +135,7 @@ def resolve_discourse(ctx: DocContext, low: str | None = None) -> None:
     text = ctx.doc.text
     n = len(text)
     rev = text[::-1]
-    in_quote = ctx.in_quote
+    in_quote = _quote_test(ctx.quotes)
     last_group: Mention | None = None
     last_coalition: Mention | None = None
     last_media: Mention | None = None

@@ -7,13 +7,14 @@ rules and dictionaries from ``tightrope/data``.  Built once per process.
 from __future__ import annotations
 
 import bisect
+import os
 import re
 from functools import lru_cache
 from itertools import accumulate
 from typing import Iterable
 
 import spacy
-from spacy.attrs import IDX, IS_PUNCT, LENGTH, ORTH
+from spacy.attrs import IDX, IS_PUNCT, LENGTH
 from spacy.language import Language
 
 
@@ -38,11 +39,10 @@ def parse(text: str):
 
 
 @lru_cache(maxsize=1)
-def _punct_orths() -> frozenset[int]:
-    nlp = get_nlp()
-    chars = nlp.get_pipe("sentencizer").punct_chars
+def _punct_chars() -> frozenset[str]:
+    chars = get_nlp().get_pipe("sentencizer").punct_chars
     assert all(len(c) == 1 for c in chars)  # sentence_spans tests only one-character tokens
-    return frozenset(nlp.vocab.strings.add(c) for c in chars)
+    return frozenset(chars)
 
 
 def token_bounds(doc) -> tuple[list[int], list[int]]:
@@ -53,12 +53,14 @@ def token_bounds(doc) -> tuple[list[int], list[int]]:
     return arr[:, 0].tolist(), (arr[:, 0] + arr[:, 1]).tolist()
 
 
-def layout(doc) -> tuple[tuple[list[int], list[int]], list[tuple[int, int]]]:
-    """(token_bounds(doc), sentence_spans(doc)) from one read of the token arrays."""
+def layout(doc, text: str | None = None) -> tuple[tuple[list[int], list[int]], list[tuple[int, int]]]:
+    """(token_bounds(doc), sentence_spans(doc)) from one read of the token arrays.  ``text``:
+    the doc's text when the caller has it (``Doc.text`` re-joins every token)."""
     if not len(doc):
         return ([], []), []
-    arr = doc.to_array([ORTH, IS_PUNCT, IDX, LENGTH])
-    return (arr[:, 2].tolist(), (arr[:, 2] + arr[:, 3]).tolist()), _sentence_spans(arr)
+    arr = doc.to_array([IS_PUNCT, IDX, LENGTH])
+    starts, ends = arr[:, 1].tolist(), (arr[:, 1] + arr[:, 2]).tolist()
+    return (starts, ends), _sentence_spans(arr, starts, ends, doc.text if text is None else text)
 
 
 def sentence_spans(doc) -> list[tuple[int, int]]:
@@ -67,35 +69,40 @@ def sentence_spans(doc) -> list[tuple[int, int]]:
     The rule of ``spacy.pipeline.Sentencizer.predict``: a sentence starts at
     token 0 and at every token that is neither punctuation nor a
     sentence-final character when a sentence-final character came after the
-    last such token.  Read from token arrays with numpy: running the
-    sentencizer and iterating ``doc.sents`` builds a Python Token per token
-    (~30% of the tokenizer's own cost, cProfile on 200 articles); this costs
-    ~0.06 ms per 400-word article.  tests/scale/test_sentences.py checks
-    equality with spaCy's sentencizer.
+    last such token.  Read from token arrays: running the sentencizer and
+    iterating ``doc.sents`` builds a Python Token per token (~30% of the
+    tokenizer's own cost, cProfile on 200 articles).
+    tests/scale/test_sentences.py checks equality with spaCy's sentencizer.
     """
-    if not len(doc):
-        return []
-    return _sentence_spans(doc.to_array([ORTH, IS_PUNCT, IDX, LENGTH]))
+    return layout(doc)[1]
 
 
-def _sentence_spans(arr) -> list[tuple[int, int]]:
-    """sentence_spans from the doc's [ORTH, IS_PUNCT, IDX, LENGTH] array (at least one token)."""
+def _sentence_spans(arr, starts: list[int], ends: list[int], text: str) -> list[tuple[int, int]]:
+    """sentence_spans from the doc's [IS_PUNCT, IDX, LENGTH] array (at least one token), its
+    tokens' start and end characters and its text.  Only the few sentence-final characters
+    (one-character tokens, found with numpy, read in the text) are visited: after each, the
+    next token that is neither one nor punctuation starts a sentence (a Python walk over
+    every token, or numpy over whole columns, cost ~2x more)."""
     import numpy as np
 
     n = len(arr)
-    pc = _punct_orths()
-    # Sentence-final characters are one character long: look up only those tokens.
-    ones = np.flatnonzero(arr[:, 3] == 1)
-    in_pc = np.zeros(n, dtype=bool)
-    in_pc[ones[[o in pc for o in arr[ones, 0].tolist()]]] = True
-    wordish = np.flatnonzero(~in_pc & (arr[:, 1] == 0))
-    seen = np.concatenate(([0], np.cumsum(in_pc)))  # seen[i]: sentence-final chars among tokens < i
-    prev = np.concatenate(([-1], wordish[:-1]))  # the token before, of the same kind (-1: none)
-    starts = [0] + wordish[seen[wordish] > seen[prev + 1]].tolist()
-    idx = arr[:, 2].astype(np.int64)
-    last = np.array(starts[1:] + [n], dtype=np.int64) - 1
-    ends = idx[last] + arr[last, 3].astype(np.int64)
-    return list(zip(idx[starts].tolist(), ends.tolist()))
+    pc = _punct_chars()
+    finals = [i for i in np.flatnonzero(arr[:, 2] == 1).tolist() if text[starts[i]] in pc]
+    firsts = [0]
+    if finals:
+        punct = arr[:, 0].tolist()
+        final = set(finals)
+        cursor = 0
+        for f in finals:
+            if f < cursor:
+                continue  # before the sentence start the last one led to
+            j = f + 1
+            while j < n and (punct[j] or j in final):
+                j += 1
+            if j < n:
+                firsts.append(j)
+            cursor = j
+    return [(starts[a], ends[b - 1]) for a, b in zip(firsts, firsts[1:] + [n])]
 
 
 # Characters that re.IGNORECASE equates with an ASCII letter although str.lower() does not
@@ -220,16 +227,25 @@ class PhraseFinder:
             groups.setdefault(a.split(" ")[0], []).append(a)
         self.groups = [(w, re.compile("(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in group)
                                       + r")(?![\w-])")) for w, group in groups.items()]
+        # First words sharing their first 4 letters ("militia", "militants") are found by one
+        # str.find scan of their common prefix: each scan costs about as much as the whole
+        # text's length, whatever it finds (generic actor words: 44 scans down to 35).
+        keyed: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+        for w, rx in self.groups:
+            keyed.setdefault(w[:4], []).append((w, rx))
+        self.keys = [(os.path.commonprefix([w for w, _ in ws]), ws) for ws in keyed.values()]
 
     def spans(self, low: str) -> list[tuple[int, int]]:
         hits = []  # (start, rank, end)
         rank = self.rank
-        for w, rx in self.groups:
-            i = low.find(w)
+        for key, words in self.keys:
+            i = low.find(key)
             while i >= 0:
-                if (i == 0 or not _wordish(low[i - 1])) and (m := rx.match(low, i)):
-                    hits.append((i, rank[" ".join(m.group().split())], m.end()))
-                i = low.find(w, i + 1)
+                if i == 0 or not _wordish(low[i - 1]):
+                    for w, rx in words:
+                        if low.startswith(w, i) and (m := rx.match(low, i)):
+                            hits.append((i, rank[" ".join(m.group().split())], m.end()))
+                i = low.find(key, i + 1)
         if len(hits) > 1:
             hits.sort()
         out, cursor = [], 0

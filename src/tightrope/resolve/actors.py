@@ -354,15 +354,23 @@ def actor_spans(doc, kb: ActorKB, full: str, bounds: tuple[list[int], list[int]]
     starts, ends = bounds
     n = len(starts)
     lower, orth, keys = kb._get_matchers()
-    spans: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
+    spans: dict[tuple[int, int], list[tuple[str, str]]] = {}
+    # Longest span first (in characters), then leftmost: sorted as plain tuples (no key
+    # function), unique since a span's start and length fix its end.
+    order: list[tuple[int, int, int]] = []
     for matcher in (lower, orth):
         for match_id, start, end in matcher(doc):
-            spans[(start, end)].append(keys[match_id])
+            cands = spans.get((start, end))
+            if cands is None:
+                spans[(start, end)] = [keys[match_id]]
+                order.append((starts[start] - ends[end - 1], start, end))
+            else:
+                cands.append(keys[match_id])
+    order.sort()
     taken = [False] * n
     out = []
     ctx = context_country.upper() if context_country else None
-    # Longest span first (in characters), then leftmost.
-    for start, end in sorted(spans, key=lambda se: (starts[se[0]] - ends[se[1] - 1], se[0])):
+    for _, start, end in order:
         if True in taken[start:end]:
             continue
         cands = spans[(start, end)]
@@ -382,7 +390,7 @@ def actor_spans(doc, kb: ActorKB, full: str, bounds: tuple[list[int], list[int]]
             method = "adjectival"
         taken[start:end] = [True] * (end - start)
         out.append((starts[start], ends[end - 1], aid, method))
-    out.sort(key=lambda m: m[0])
+    out.sort()  # by start: the spans do not overlap, so no two share one
     return out
 
 

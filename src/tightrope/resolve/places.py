@@ -326,7 +326,8 @@ class Gazetteer:
             cap = re.compile(rf"{cls}(?<!\w{cls})\w*")
             # The few first words in lower case ("the", "al"), each found by its letters.
             low = tuple(re.compile(rf"{re.escape(w)}(?<!\w{re.escape(w)})(?!\w)") for w in lower)
-            self._scan = _Scan(firsts, {w: frozenset(v) for w, v in lens.items()}, cap, low)
+            self._scan = _Scan(firsts, {w: frozenset(v) for w, v in lens.items()}, cap, low,
+                               {w: tuple(sorted(v, reverse=True)) for w, v in lens.items()})
         return self._scan
 
 
@@ -358,6 +359,7 @@ class _Scan(NamedTuple):
     lens: dict[str, frozenset[int]]  # first word -> lengths of the names starting with it
     cap: re.Pattern[str]  # words starting with a character that starts a first word (not lower case)
     low: tuple[re.Pattern[str], ...]  # first words that start in lower case ("al", "the")
+    sizes: dict[str, tuple[int, ...]]  # lens, longest first
 
 
 def _first_words(text: str, scan: _Scan) -> list[tuple[int, str]]:
@@ -396,36 +398,48 @@ def place_spans(text: str, bounds: tuple[list[int], list[int]], gaz: Gazetteer,
     starts, ends = bounds
     n = len(starts)
     scan = gaz._get_scan()
-    firsts, lens, surfaces = scan.firsts, scan.lens, gaz._surfaces
+    firsts, sizes_desc, surfaces = scan.firsts, scan.sizes, gaz._surfaces
     odd = _odd_spaces(text)
+    k, n_odd, n_text = 0, len(odd), len(text)
+    bisect_left = bisect.bisect_left
     found: list[tuple[int, int, str]] = []
     for p, word in _first_words(text, scan):
-        i = bisect.bisect_left(starts, p)
+        i = bisect_left(starts, p)
         if i == n or starts[i] != p:
             i -= 1
             if i < 0 or _WORD.search(text, starts[i], ends[i]).start() != p:
                 continue  # the word is not the first word of its token
         cs = starts[i]
-        # A word running on past its token (spaCy split it) leaves names of other first words possible.
-        sizes = lens.get(word, ()) if p + len(word) <= ends[i] else None
-        k = bisect.bisect_left(odd, cs)
-        next_odd = odd[k] if k < len(odd) else len(text)
-        for j in range(min(n, i + firsts[word]), i, -1):  # longest span starting here first
-            ce = ends[j - 1]
-            if j - i > 1 and next_odd < ce:
-                surface = text[cs:ce]
-                if "\n" in surface or "  " in surface or "\t" in surface:
-                    surface = " ".join(surface.split())
-            elif sizes is None or ce - cs in sizes:
-                surface = text[cs:ce]
-            else:
-                continue
-            key = surfaces.get(surface)
-            if key is not None:
-                found.append((i, j, key))
-                break
-    found.sort(key=lambda m: (m[0] - m[1], m[0]))  # longest, then leftmost
-    taken = [False] * n
+        while k < n_odd and odd[k] < cs:  # the words come in text order
+            k += 1
+        next_odd = odd[k] if k < n_odd else n_text
+        top = min(n, i + firsts[word])
+        if p + len(word) > ends[i] or next_odd < ends[top - 1]:
+            # A word running on past its token (spaCy split it) leaves names of other first
+            # words possible; an odd blank in reach needs normalising.
+            hit = _longest_any(text, surfaces, sizes_desc[word], i, top, cs, next_odd, ends, p + len(word) > ends[i])
+            if hit is not None:
+                found.append(hit)
+            continue
+        # The spans worth a look: a name's length, ending at a token's end; longest first.
+        last_end = ends[top - 1]
+        for size in sizes_desc[word]:
+            ce = cs + size
+            if ce <= last_end:
+                e = bisect_left(ends, ce, i, top)
+                if ends[e] == ce and (key := surfaces.get(text[cs:ce])) is not None:
+                    found.append((i, e + 1, key))
+                    break
+    return _select(found, bounds, gaz, context_country)
+
+
+def _select(found: list[tuple[int, int, str]], bounds: tuple[list[int], list[int]], gaz: Gazetteer,
+            context_country: str | None) -> list[tuple[int, int, Place]]:
+    """place_spans' pick among the names found (token start, token end, key): longest first,
+    then leftmost, none overlapping a longer one; in text order."""
+    starts, ends = bounds
+    found.sort(key=lambda m: (m[0] - m[1], m[0]))
+    taken = [False] * len(starts)
     out = []
     index = gaz._index
     for start, end, key in found:
@@ -438,6 +452,34 @@ def place_spans(text: str, bounds: tuple[list[int], list[int]], gaz: Gazetteer,
         out.append((starts[start], ends[end - 1], place))
     out.sort(key=lambda m: m[0])
     return out
+
+
+def _spaced_lookup(text: str, surfaces: dict[str, str], cs: int, ce: int) -> str | None:
+    surface = text[cs:ce]
+    if "\n" in surface or "  " in surface or "\t" in surface:
+        surface = " ".join(surface.split())
+    return surfaces.get(surface)
+
+
+def _longest_any(text, surfaces, sizes, i, top, cs, next_odd, ends, any_size) -> tuple[int, int, str] | None:
+    """(i, j, key) of the longest span of tokens i..j-1 (j <= top) that is a name: a span past
+    an odd blank (``next_odd``) looked up whitespace-normalised, others only when their length
+    is in ``sizes`` (the lengths of the names starting with the span's first word) or
+    ``any_size``."""
+    for j in range(top, i, -1):
+        ce = ends[j - 1]
+        if j - i > 1 and next_odd < ce:
+            surface = text[cs:ce]
+            if "\n" in surface or "  " in surface or "\t" in surface:
+                surface = " ".join(surface.split())
+        elif any_size or ce - cs in sizes:
+            surface = text[cs:ce]
+        else:
+            continue
+        key = surfaces.get(surface)
+        if key is not None:
+            return i, j, key
+    return None
 
 
 __all__ = ["Gazetteer", "PlaceMention", "find_places", "fold", "display_name", "read_places_csv"]
