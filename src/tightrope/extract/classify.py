@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from itertools import compress
 from typing import Iterable
 
-from tightrope.extract.trigger_analysis import Analysis, analyse, clear_cache, scored
-from tightrope.extract.trigger_lexicon import LEX, TERM_TAGS, TERM_TRIGGER, TERM_VERB, TRIGGER_TIDS
-from tightrope.models import build
+from tightrope.extract.trigger_analysis import Analysis, analyse, analyse_triggers, clear_cache, scored
+from tightrope.extract.trigger_lexicon import LEX, TERM_TAGS, TERM_TRIGGER, TERM_VERB
 
 NO_EVENT = "NONE"  # classify_plover's type when a sentence has no trigger
 
@@ -70,12 +70,19 @@ assert tuple(TriggerMatch.__dataclass_fields__) == (
     "score")
 
 
+_new = object.__new__
+
+
 def _trigger(c: tuple, text: str, offset: int, plover_type: str, plover_mode: str | None,
              family: str) -> TriggerMatch:
-    return build(TriggerMatch, {
+    """The TriggerMatch of coding c: ``models.build`` inlined (filling the frozen instance's
+    ``__dict__``), as find_triggers makes one per trigger."""
+    tm = _new(TriggerMatch)
+    tm.__dict__.update({
         "start": c[_START] + offset, "end": c[_END] + offset, "text": text[c[_START]:c[_END]],
         "event_type": c[_EVENT], "sub_event_type": c[_SUB], "plover_type": plover_type,
         "plover_mode": plover_mode, "family": family, "score": c[_SCORE]})
+    return tm
 
 
 def clear_caches() -> None:
@@ -167,9 +174,10 @@ def _static_coding(grp, code: str | None) -> tuple | None:
 
 # (group, CASE code or None) -> _static_coding: every trigger group with every code
 _TRIGGER_GROUPS = {g.gid: g for gs in TERM_TRIGGER for g in gs}
-_STATIC_CODING = {(gid, code): _static_coding(g, code)
-                  for gid, g in _TRIGGER_GROUPS.items() for code in (None, *LEX.code_info)}
-_GROUP_FAMILY = {gid: _family_codes(g) for gid, g in _TRIGGER_GROUPS.items()}
+# group id -> (the codes it may be refined to or None, {CASE code or None: _static_coding})
+_GROUP_CODING = {gid: (_family_codes(g), {code: _static_coding(g, code) for code in (None, *LEX.code_info)})
+                 for gid, g in _TRIGGER_GROUPS.items()}
+_TERM_HEAD = LEX.term_head
 
 
 def _code_trigger(an: Analysis, mi: int) -> tuple[tuple | None, str | None]:
@@ -182,13 +190,15 @@ def _code_trigger(an: Analysis, mi: int) -> tuple[tuple | None, str | None]:
     grp = groups[0] if len(groups) == 1 else max(
         groups, key=lambda g: (scores.get(g.case, 0.0) if g.case else -1.0, g.weight))
     code = grp.case
-    starts, ends = an.toks.start, an.toks.end
+    toks = an.toks
+    starts = toks.start
+    fam_codes, static = _GROUP_CODING[grp.gid]
     if grp.actor_role:
         if mi not in an.object_ok:
             code = "DISR_WEAP" if mi in an.weapon_obj else None
             ev_type, sub = (LEX.code_info[code][0], LEX.code_info[code][1]) if code else (None, None)
             raw = scores.get(code, 0.0) if code else grp.weight
-            return (starts[ms], ends[me - 1], ev_type, sub, "COERCE", "seize",
+            return (starts[ms], toks.end_of(me - 1), ev_type, sub, "COERCE", "seize",
                     _family_for(code, "COERCE"), _squash(raw)), code
         who = an.actor_of.get(mi)
         if who == "gov":
@@ -198,23 +208,21 @@ def _code_trigger(an: Analysis, mi: int) -> tuple[tuple | None, str | None]:
         else:
             c2, _ = _best(scores, ("GOV_REGAINS_TERIT", "NON_STATE_ACTOR_OVERTAKES_TER"))
             code = c2 or code
-    else:
-        fam_codes = _GROUP_FAMILY[grp.gid]
-        if fam_codes is not None:
-            c2, _ = _best(scores, fam_codes)
-            if c2 is not None:
-                code = c2
-    st = _STATIC_CODING[grp.gid, code]
+    elif fam_codes is not None:
+        c2 = _best(scores, fam_codes)[0]
+        if c2 is not None:
+            code = c2
+    st = static[code]
     if st is None:
         return None, None
     ev_type, sub, plover, mode, drone_mode, family = st
-    if drone_mode is not False and not _DRONE_WORDS.isdisjoint(an.toks.surf):
+    if drone_mode is not False and not _DRONE_WORDS.isdisjoint(toks.surf):
         mode = drone_mode
     raw = scores.get(code, 0.0) if code else grp.weight
-    head = LEX.term_head[tid]
+    head = _TERM_HEAD[tid]
     if head:  # gapped phrase ("urged * to", "set * on fire"): the trigger is its head words
         me = ms + head
-    return (starts[ms], ends[me - 1], ev_type, sub, plover, mode, family, _squash(raw)), code
+    return (starts[ms], toks.end_of(me - 1), ev_type, sub, plover, mode, family, _squash(raw)), code
 
 
 # ---------------------------------------------------------------------------
@@ -226,17 +234,14 @@ def find_triggers(text: str, offset: int = 0) -> list[TriggerMatch]:
 
     Offsets are ``offset + position in text``; ``match.text == text[start - offset:end - offset]``.
     """
-    if not text:
-        return []
-    an = analyse(text)
-    if TRIGGER_TIDS.isdisjoint([m[2] for m in an.matches]):
+    an = analyse_triggers(text) if text else None
+    if an is None or not an.trigger:
         return []
     scored(an)
     out = []
-    for mi, (_, _, tid) in enumerate(an.matches):
-        if not TERM_TRIGGER[tid]:
-            continue
-        c = _code(an, mi)[0]
+    coded = an.coded
+    for mi in compress(range(len(coded)), map(TERM_TRIGGER.__getitem__, an.tids)):
+        c = (coded[mi] or _code(an, mi))[0]
         if c is not None:
             out.append(_trigger(c, text, offset, c[_PLOVER], c[_MODE], c[_FAMILY]))
     return out
@@ -254,7 +259,7 @@ def classify_snippet(text: str, allow_unseen: bool = True) -> tuple[str, str | N
         scores = dict(scores)
         scores[lead] += LEX.lead_bonus
     code, score = _best(scores, allowed)
-    has_trigger = any(TERM_TRIGGER[tid] for _, _, tid in an.matches)
+    has_trigger = an.trigger
     if code is None or score < LEX.min_score or (not has_trigger and score < LEX.cue_only_min):
         code = "OTHER"
     _et, sub, d_plover, _m, _f = LEX.code_info[code]

@@ -9,22 +9,23 @@ votes and co-occurrence rules give each CASE 2021 code.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import chain
+from operator import itemgetter
 
 from tightrope.extract.trigger_lexicon import (
     ACTOR_TIDS,
-    GROUP_VOTES,
     LEX,
     NEAR_RULES,
     RULE_GATE_TAGS,
     RULE_GATES,
     RULE_TESTS,
     RULES_ALWAYS,
+    SCALED_VOTES,
     TERM_ACTOR_GROUPS,
     TERM_GIDS,
     TERM_TAGS,
     TERM_VOTES,
+    TRIGGER_TIDS,
 )
 from tightrope.extract.trigger_match import Names, Toks, find_terms, sentence_ids
 
@@ -44,13 +45,23 @@ class Analysis:
     toks: Toks
     names: Names  # per token: part of a name
     matches: list[Match]
-    sent: list[int]  # sentence index per token
+    sent_ids: list[int] | None  # sentence index per token (None until asked: ``sent``)
     coded: list  # per match, classify's coding once computed (None until then)
+    tids: list[int]  # per match, its term id
+    trigger: bool  # whether some match is a trigger term
     tags: set[str] = None  # type: ignore[assignment]
     scores: dict[str, float] = None  # type: ignore[assignment]
     actor_of: dict[int, str] = None  # type: ignore[assignment]  # match -> "gov" | "nonstate"
     object_ok: set[int] = None  # type: ignore[assignment]  # actor-role matches with a place as object
     weapon_obj: set[int] = None  # type: ignore[assignment]  # actor-role matches with a weapon as object
+
+    @property
+    def sent(self) -> list[int]:
+        """Sentence index per token, computed on first ask (most sentences never ask)."""
+        ids = self.sent_ids
+        if ids is None:
+            ids = self.sent_ids = sentence_ids(self.names.text, self.toks)
+        return ids
 
 
 def _actor_for(i_match: int, matches: list[Match], toks: Toks, sent: list[int]) -> str | None:
@@ -165,12 +176,6 @@ def _actor_roles(matches, mtags, toks: Toks, sent, names, tags: set[str]):
     return actor_of, object_ok, weapon_obj
 
 
-def _rule_ok(i: int, tags: set[str]) -> bool:
-    all_, any_, none, near_tag = RULE_TESTS[i]
-    return all_ <= tags and (any_ is None or not any_.isdisjoint(tags)) and none.isdisjoint(tags) \
-        and (near_tag is None or near_tag in tags)
-
-
 def _near(a: str, b: str, matches, mtags, sent) -> bool:
     """Two tags on matches within near_window tokens of each other in one sentence."""
     w = LEX.near_window
@@ -217,55 +222,82 @@ def _victim_tags(matches, mtags, toks: Toks, sent) -> set[str]:
 def _group_scores(tids: list[int]) -> dict[str, float]:
     """Each matched group's votes, with a bonus for repeats (groups in order of first match)."""
     gids = list(chain.from_iterable(map(TERM_GIDS.__getitem__, tids)))
-    scores: dict[str, float] = {}
     if len(set(gids)) == len(gids):  # no group twice: every multiplier is 1
-        for tid in tids:
-            for code, w in TERM_VOTES[tid]:
-                scores[code] = scores.get(code, 0.0) + w
-        return scores
-    counts: dict[str, int] = {}
-    for g in gids:
-        counts[g] = counts.get(g, 0) + 1
-    rb = LEX.repeat_bonus
-    for g, n in counts.items():
-        mult = 1.0 + rb * min(n - 1, 3)
-        for code, w in GROUP_VOTES[g]:
-            scores[code] = scores.get(code, 0.0) + w * mult
+        votes = chain.from_iterable(map(TERM_VOTES.__getitem__, tids))
+    else:
+        counts: dict[str, int] = {}
+        for g in gids:
+            counts[g] = counts.get(g, 0) + 1
+        votes = chain.from_iterable(SCALED_VOTES[g][n if n < 4 else 4] for g, n in counts.items())
+    scores: dict[str, float] = {}
+    get = scores.get
+    for code, w in votes:
+        scores[code] = get(code, 0.0) + w
     return scores
 
 
 def _apply_rules(tags: set[str], scores: dict[str, float]) -> None:
     """Co-occurrence rules, in file order: votes first, then scaling.  Only the rules whose
-    gate tag is present can pass (``RULE_GATES``); each is still checked in full."""
+    gate tag is present can pass (``RULE_GATES``); each is still checked in full.  (Tags are
+    final and votes change no test, so a rule's votes are added as soon as it passes.)"""
     gates = tags & RULE_GATE_TAGS
-    if not gates and not RULES_ALWAYS:
+    if RULES_ALWAYS or len(gates) > 1:
+        idx = sorted(set(RULES_ALWAYS).union(*map(RULE_GATES.__getitem__, gates)))
+    elif gates:
+        idx = RULE_GATES[next(iter(gates))]  # (in file order)
+    else:
         return
-    idx = set(RULES_ALWAYS)
-    for t in gates:
-        idx.update(RULE_GATES[t])
-    rules = LEX.rules
-    ok = [rules[i] for i in sorted(idx) if _rule_ok(i, tags)]
-    for r in ok:
-        for code, w in r.votes:
-            scores[code] = scores.get(code, 0.0) + w
-    for r in ok:
-        if not r.scale:
-            continue
-        for code, f in r.scale:
+    get = scores.get
+    scales = []
+    for i in idx:
+        all_, any_, none, near_tag, votes, scale = RULE_TESTS[i]
+        if all_ <= tags and (any_ is None or not any_.isdisjoint(tags)) and none.isdisjoint(tags) \
+                and (near_tag is None or near_tag in tags):
+            for code, w in votes:
+                scores[code] = get(code, 0.0) + w
+            if scale:
+                scales.append(scale)
+    for scale in scales:
+        for code, f in scale:
             if code in scores:
                 scores[code] *= f
 
 
 # The event extractor asks find_triggers and then classify_snippet about the same
-# sentence: the analysis is a pure function of the text, computed once.  Callers
-# never mutate the result (classify_snippet copies scores before adding its bonus),
-# except for the per-match coding memo, itself a pure function of the analysis.
-@lru_cache(maxsize=256)
-def analyse(text: str) -> Analysis:
-    toks = Toks(text)
+# sentence: the analysis is a pure function of the text, computed once (per document:
+# clear_cache).  Callers never mutate the result (classify_snippet copies scores before
+# adding its bonus), except for the per-match coding memo, itself a pure function of the
+# analysis.
+_TID = itemgetter(2)
+_CACHE: dict[str, Analysis] = {}
+_CACHE_MAX = 256  # texts; a document has a few dozen sentences
+
+
+def _analysis(text: str, toks: Toks) -> Analysis:
     names = Names(text, toks)
     matches = find_terms(toks, names)
-    return Analysis(toks, names, matches, sentence_ids(text, toks), [None] * len(matches))
+    tids = list(map(_TID, matches))
+    an = Analysis(toks, names, matches, None, [None] * len(matches), tids,
+                  not TRIGGER_TIDS.isdisjoint(tids))
+    if len(_CACHE) >= _CACHE_MAX:
+        _CACHE.clear()
+    _CACHE[text] = an
+    return an
+
+
+def analyse(text: str) -> Analysis:
+    an = _CACHE.get(text)
+    return an if an is not None else _analysis(text, Toks(text))
+
+
+def analyse_triggers(text: str) -> Analysis | None:
+    """``analyse(text)``, or None when no word of the text starts a trigger term (then no
+    match is a trigger: one sentence in five of the bench corpus, spared matching)."""
+    an = _CACHE.get(text)
+    if an is not None:
+        return an
+    toks = Toks(text)
+    return _analysis(text, toks) if True in toks.trig else None
 
 
 def scored(an: Analysis) -> Analysis:
@@ -275,20 +307,25 @@ def scored(an: Analysis) -> Analysis:
     return an
 
 
+# A sentence without capture verbs: no actor readings (shared, never mutated).
+_NO_ACTORS: tuple[dict, frozenset, frozenset] = ({}, frozenset(), frozenset())
+
+
 def _score(an: Analysis) -> None:
-    matches, toks, sent = an.matches, an.toks, an.sent
-    tids = [m[2] for m in matches]
+    matches, toks, tids = an.matches, an.toks, an.tids
     scores = _group_scores(tids)
     mtags = list(map(TERM_TAGS.__getitem__, tids))
     tags: set[str] = set().union(*mtags)
     if ACTOR_TIDS.isdisjoint(tids):
-        an.actor_of, an.object_ok, an.weapon_obj = {}, set(), set()
+        an.actor_of, an.object_ok, an.weapon_obj = _NO_ACTORS
     else:
-        an.actor_of, an.object_ok, an.weapon_obj = _actor_roles(matches, mtags, toks, sent, an.names, tags)
-    if "victim_verb" in tags:  # (a tag of some match, else no victim tags)
-        tags |= _victim_tags(matches, mtags, toks, sent)
+        an.actor_of, an.object_ok, an.weapon_obj = _actor_roles(matches, mtags, toks, an.sent, an.names, tags)
+    # (tags of some match: without a victim verb, or without a civilian or armed match for it
+    # to find, there is no victim tag)
+    if "victim_verb" in tags and ("civilian" in tags or "armed" in tags):
+        tags |= _victim_tags(matches, mtags, toks, an.sent)
     for a, b, near_tag in NEAR_RULES:
-        if a in tags and b in tags and _near(a, b, matches, mtags, sent):
+        if a in tags and b in tags and _near(a, b, matches, mtags, an.sent):
             tags.add(near_tag)
     # Tags are final here: each rule is checked once for both passes.
     _apply_rules(tags, scores)
@@ -296,4 +333,4 @@ def _score(an: Analysis) -> None:
 
 
 def clear_cache() -> None:
-    analyse.cache_clear()
+    _CACHE.clear()

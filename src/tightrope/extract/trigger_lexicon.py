@@ -334,11 +334,24 @@ def _rule_gates() -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
 
 RULE_GATES, RULES_ALWAYS = _rule_gates()
 RULE_GATE_TAGS = frozenset(RULE_GATES)
-# per rule: (all, any or None, none, own near tag or None), the tests of a rule passing
+# per rule: (all, any or None, none, own near tag or None), the tests of a rule passing, then
+# its votes and scale factors
 RULE_TESTS: tuple[tuple, ...] = tuple(
-    (r.all, r.any or None, r.none, "near:" + r.rid if r.near else None) for r in LEX.rules)
+    (r.all, r.any or None, r.none, "near:" + r.rid if r.near else None, r.votes, r.scale)
+    for r in LEX.rules)
 NEAR_RULES: tuple[tuple[str, str, str], ...] = tuple(
     (r.near[0], r.near[-1], "near:" + r.rid) for r in LEX.rules if r.near)
 # per term: its groups' votes in group order (the score of a sentence without repeats)
 TERM_VOTES: list[tuple[tuple[str, float], ...]] = [
     tuple(v for g in gids for v in LEX.groups[g].votes) for gids in TERM_GIDS]
+
+
+def _scaled_votes(votes: tuple[tuple[str, float], ...]) -> tuple[tuple[tuple[str, float], ...], ...]:
+    """A group's votes by how often the group matched (index 1..4, 4 meaning 4 or more), each
+    weight times 1 + repeat_bonus per repeat (at most 3), the product computed as the scorer did."""
+    rb = LEX.repeat_bonus
+    return ((),) + tuple(tuple((code, w * (1.0 + rb * min(n - 1, 3))) for code, w in votes)
+                         for n in range(1, 5))
+
+
+SCALED_VOTES: dict[str, tuple] = {g: _scaled_votes(v) for g, v in GROUP_VOTES.items()}
