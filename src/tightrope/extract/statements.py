@@ -2,7 +2,7 @@
 
 A statement is a run of quote-bearing sentences of one paragraph with one
 speaker.  The speaker is found outside the quotes: a person or organisation
-next to a reporting verb ("Al-Jazaeri said", "he said" -> last person); a
+next to a reporting verb ("Al-Rawi said", "he said" -> last person); a
 paragraph that is only a quote continues the speaker of the paragraph before
 (the common "expert X said ... / new paragraph: full quote" layout).
 """

@@ -11,7 +11,7 @@ KB itself:
    same name in another transliteration ("Yehia Rasool" / "Yahya Rasool")
    -> that KB person;
 3. a shorter person name that is the tail of exactly one fuller name met in
-   text ("Al-Jazaeri" / "Salam Al-Jazaeri") -> the fuller one (and on to
+   text ("Al-Rawi" / "Karim Al-Rawi") -> the fuller one (and on to
    wherever that one links);
 4. otherwise the text actor stands for itself.
 
