@@ -144,6 +144,14 @@ STEPS = [
     ("trends by dyad, top 15 (SQL, as the CLI)", "    from tightrope.analyse import trends\n"
                                                 "    trends.trends_store(store, by='dyad', top=15)"),
     ("before: data.load, every row into Python", "    from tightrope.report import data\n    data.load(store)"),
+    ("trends by type (overview.trends)", "    from tightrope.analyse import overview\n"
+                                         "    overview.trends(store, by='type')"),
+    ("signals by front (tightrope signals)", "    from tightrope.analyse import overview\n"
+                                             "    overview.signals(store)"),
+    ("forecast by country (tightrope forecast)", "    from tightrope.analyse import overview\n"
+                                                 "    overview.forecasts(store, n=200)"),
+    ("actor graph (resolve.graph)", "    from tightrope.resolve.graph import actor_graph\n"
+                                    "    actor_graph(store)"),
 ]
 BEFORE = [
     ("before: report html, every row", "    from tightrope.report.html import write_report\n"
@@ -153,10 +161,52 @@ BEFORE = [
 ]
 
 
-def end_to_end(path: Path, max_events: int, before: bool) -> None:
+# The dashboard in one process: each endpoint best of 3, then the process's CPU time and peak RSS.
+API_CHILD = """
+import json, os, sys, time
+sys.path.insert(0, {src!r})
+from fastapi.testclient import TestClient
+from tightrope.serve.app import create_app
+out = {{}}
+with TestClient(create_app({db!r})) as c:
+    for url in {urls!r}:
+        best, size, code = float("inf"), 0, 0
+        for _ in range(3):
+            t0 = time.perf_counter()
+            r = c.get(url)
+            best = min(best, time.perf_counter() - t0)
+            size, code = len(r.content), r.status_code
+        out[url] = [best, size, code]
+hwm = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM"))
+print("RESULT " + json.dumps({{"urls": out, "cpu_s": sum(os.times()[:2]), "rss_mb": hwm / 1024}}))
+"""
+
+
+def dashboard(path: Path, n: int, src: Path) -> None:
+    eid, did = "e" + f"{n // 2:016x}", "d" + f"{n // 20:016x}"
+    urls = ["/api/events", "/api/events?offset=50000", "/api/events?actor=actor_42",
+            "/api/events?actor=tor%2042&type=ASSAULT&place=iraq", f"/api/event/{eid}", f"/api/documents/{did}",
+            "/api/actors", "/api/actor/actor_42", "/api/stats", "/api/statements",
+            "/", "/?actor=actor_42&date_from=2024-01-01&date_to=2024-03-31", "/?page=1000", "/actors",
+            "/actors/actor_42", f"/events/{eid}", f"/documents/{did}", "/stats", "/statements"]
+    code = API_CHILD.format(src=str(src), db=str(path), urls=urls)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    if proc.returncode != 0:
+        print(f"dashboard failed: {proc.stderr.strip().splitlines()[-3:]}")
+        return
+    r = json.loads(proc.stdout.rsplit("RESULT ", 1)[-1].splitlines()[0])
+    print(f"dashboard through TestClient (best of 3 per URL; process CPU {r['cpu_s']:.1f} s, "
+          f"peak RSS {r['rss_mb']:.0f} MB):")
+    for url, (t, size, status) in r["urls"].items():
+        print(f"  {url:<58} {t * 1000:9.1f} ms  {size / 1024:9.1f} kB  HTTP {status}")
+
+
+def end_to_end(path: Path, max_events: int, before: bool, src: Path | None = None, only: str | None = None) -> None:
     print(f"end to end, each in a fresh process (peak RSS includes DuckDB; report rows: latest {max_events:,}):")
     for label, body in STEPS + (BEFORE if before else []):
-        code = CHILD.format(src=str(ROOT / "src"), db=str(path), body=body.format(max_events=max_events))
+        if only and only not in label:
+            continue
+        code = CHILD.format(src=str(src or ROOT / "src"), db=str(path), body=body.format(max_events=max_events))
         runs = []
         # Best of 3 (the machine may be busy), except the slow "before" steps: once.
         for _ in range(1 if label.startswith("before") else 3):
@@ -165,6 +215,8 @@ def end_to_end(path: Path, max_events: int, before: bool) -> None:
                 break
             # DuckDB may draw a progress bar on stdout (\r, no newline) for long queries: find our own record.
             runs.append(json.loads(proc.stdout.rsplit("RESULT ", 1)[-1].splitlines()[0]))
+            if runs[-1]["s"] > 30:  # a slow step's spread is small next to its time: once is enough
+                break
         if not runs:
             print(f"  {label.format(max_events=max_events):<44} failed: {proc.stderr.strip().splitlines()[-1:]}")
             continue
@@ -180,7 +232,16 @@ def main() -> None:
     ap.add_argument("--db", type=Path, help="DuckDB file (default: a temporary one)")
     ap.add_argument("--max-events", type=int, default=2000, help="events the report lists")
     ap.add_argument("--before", action="store_true", help="also time the old full-Python report and trends")
+    ap.add_argument("--reuse", action="store_true", help="with --db: use the store there if it exists (no reload)")
+    ap.add_argument("--src", type=Path, help="package source for the fresh processes (default: this tree's src)")
+    ap.add_argument("--only", help="run only the end-to-end steps whose label contains this (skips the rest)")
+    ap.add_argument("--no-dashboard", action="store_true", help="skip the TestClient timings")
     args = ap.parse_args()
+    if args.reuse and args.db and args.db.exists():
+        if not args.only:
+            dashboard(args.db, args.n, args.src or ROOT / "src")
+        end_to_end(args.db, args.max_events, args.before, args.src, args.only)
+        return
     from tightrope.serve.queries import EventFilter, Reader
     from tightrope.store.db import Store
 
@@ -236,6 +297,8 @@ def main() -> None:
                 ("facets", lambda: r.facets()),
                 ("actors table (all mentions)", lambda: r.actors()),
                 ("actor page (actor_42)", lambda: r.actor_facts("actor_42")),
+                ("actor page, first 200 of each list", lambda: r.actor_facts("actor_42", 200, 0)),
+                ("map rows, first 5000 (map columns)", lambda: r.map_events(EventFilter(), 5000)),
                 ("monthly counts by type (SQL)", lambda: store.con.execute(
                     "SELECT strftime(event_date, '%Y-%m') m, plover_type, count(*) FROM events"
                     " GROUP BY 1, 2 ORDER BY 1, 2").fetchall()),
@@ -251,7 +314,9 @@ def main() -> None:
             t, rows = best_of(lambda: store.rows("events"), 1)
             print(f"  {'every event row into Python (report/trends)':<40} {t * 1000:9.1f} ms   ({len(rows)} matching rows)")
             del rows
-        end_to_end(path, args.max_events, args.before)
+        if not args.no_dashboard:
+            dashboard(path, args.n, args.src or ROOT / "src")
+        end_to_end(path, args.max_events, args.before, args.src, args.only)
 
 
 if __name__ == "__main__":

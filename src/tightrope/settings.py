@@ -83,6 +83,13 @@ class Settings:
     workers: int = int(_env("WORKERS", "1"))
     serve_host: str = _env("HOST", "127.0.0.1")
     serve_port: int = int(_env("PORT", "8765"))
+    # The dashboard lists at most this many rows per list (actors table, an actor's events,
+    # statements and relations, reported figures; the API's default `limit`), with paging:
+    # a main actor of a million events has tens of thousands, a few MB of HTML per page.
+    serve_list_rows: int = field(default_factory=lambda: int(_env("SERVE_LIST_ROWS", "200")))
+    # Above report_max_events, the report's outlook lists at most this many new-front
+    # alerts (the latest); every alert is counted, and `tightrope signals` lists them all.
+    report_max_new_fronts: int = field(default_factory=lambda: int(_env("REPORT_MAX_NEW_FRONTS", "50")))
 
 
 def get_settings() -> Settings:

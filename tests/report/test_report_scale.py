@@ -152,3 +152,20 @@ def test_the_limit_comes_from_settings(stores, monkeypatch):
     monkeypatch.setenv("TIGHTROPE_REPORT_MAX_EVENTS", str(N))
     with Store(stores["synthetic"], read_only=True) as s:
         assert build_context(s)["cut"] is None
+
+
+@pytest.mark.parametrize("max_fronts", [0, 1, 3, 1000])
+def test_scaled_outlook_lists_the_latest_new_fronts(stores, max_fronts):
+    """New-front alerts at scale: the last ``max_fronts`` of the full computation, counted in the note."""
+    from tightrope.analyse import signals as sg
+    from tightrope.analyse import trends as tr
+
+    with Store(stores["synthetic"], read_only=True) as s:
+        every = sg.new_fronts(tr.load_events(s))
+        scaled = outlook.scaled_outlook(s, [], top=5, runs=200, max_fronts=max_fronts)
+    rows = [r for r in scaled["signals"] if r["signal"].startswith("new front")]
+    want = every[-max_fronts:] if max_fronts else ()
+    assert [(r["series"], r["change month"]) for r in rows] == [(f.key, f.month) for f in want]
+    assert [r["evidence"] for r in rows] == [", ".join(f.events[:outlook.FRONT_IDS]) for f in want]
+    assert any(f"New fronts (a dyad or target quiet for 3 observed months, then active): {len(every)} " in n
+               for n in scaled["notes"])

@@ -18,24 +18,23 @@ from tightrope.analyse import signals as sg
 from tightrope.analyse import trends as tr
 
 
+# Every function here groups in DuckDB (trends.count_events_sql, signals_sql) and returns what
+# the Python originals (trends.count_events, signals.* over trends.load_events) return: rows
+# of a million events never come into Python.  tests/analyse/test_signals_sql.py holds them equal.
 def trends(store, *, by: str = "type", freq: str = "month") -> dict[str, Any]:
-    events = tr.load_events(store)
-    return {"counts": tr.count_events(events, by=by, freq=freq),
-            "reported_vs_ours": tr.compare_stats(store.rows("stats"), events, tr.published_dates(store))}
+    return tr.trends_store(store, by=by, freq=freq)
 
 
 def signals(store, *, by: str = "front") -> dict[str, Any]:
     """Escalations in the articles' reported monthly figures and in our own event counts."""
-    events = tr.load_events(store)
+    from tightrope.analyse import signals_sql
+
     escalations = []
     for name, (months, values, evidence) in tr.reported_series(store.rows("stats"), tr.published_dates(store)).items():
         escalations.extend(sg.detect_escalation(f"reported: {name}", months, values, evidence))
-    violent = tr.count_events(events, by=by, freq="month", where=lambda r: sg.event_weight({**r, "fatalities": 0}) >= 2)
-    evidence = violent.evidence()
-    for key, values in violent.series().items():
-        escalations.extend(sg.detect_escalation(f"events: {key}", list(violent.periods), values, evidence.get(key, {})))
-    return {"escalations": tuple(escalations), "intensity": sg.intensity_index(events),
-            "new_fronts": sg.new_fronts(events)}
+    escalations += signals_sql.event_escalations(store, by)
+    return {"escalations": tuple(escalations), "intensity": signals_sql.intensity_index(store),
+            "new_fronts": signals_sql.new_fronts(store)}
 
 
 def forecasts(store, *, by: str = "country", horizon: int = 3, n: int = 1000, seed: int = 0,
@@ -44,7 +43,7 @@ def forecasts(store, *, by: str = "country", horizon: int = 3, n: int = 1000, se
     trend to speak of) and for every monthly series of reported figures (``reported: ...``)."""
     from tightrope.analyse.forecast import forecast_units
 
-    counts = tr.count_events(tr.load_events(store), by=by, freq="month")
+    counts = tr.count_events_sql(store, by, "month", max_ids=0)  # forecasts cite no ids
     series = {k: v for k, v in counts.series().items() if sum(v) >= min_events and "?" not in k}
     out: list = []
     if series:

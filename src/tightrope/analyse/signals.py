@@ -129,6 +129,8 @@ def detect_escalation(series: str, months: Sequence[str], counts: Sequence[float
                       evidence: dict[str, tuple[str, ...]] | None = None, **kw) -> tuple[Escalation, ...]:
     """NB-CUSUM escalation alarms on a monthly series, each with its change month and evidence."""
     alarms, _ = nb_cusum(counts, **kw)
+    if not alarms:  # most series never alarm: skip the O(months^2) change-point posteriors
+        return ()
     runs = bocpd(counts, size=kw.get("size", NB_SIZE))
     y = np.asarray(counts, float)
     out = []

@@ -335,8 +335,8 @@ SQL_KEYS = {
 }
 SQL_PERIODS = {"month": ("strftime(event_date, '%Y-%m')", ("day", "week", "month")),
                "week": ("strftime(event_date, '%G-W%V')", ("day", "week"))}
-_EVENT_COLS = ("event_id, doc_id, event_date, date_precision, event_type, sub_event_type, plover_type, actor1, "
-               "actor2, origin_country, location, admin1, country, weapon, fatalities, claim_status")
+_EVENT_COLS = ("event_id, doc_id, char_start, event_date, date_precision, event_type, sub_event_type, plover_type, "
+               "actor1, actor2, origin_country, location, admin1, country, weapon, fatalities, claim_status")
 
 
 def _has_canonical(store) -> bool:
@@ -354,7 +354,8 @@ def events_sql(store, *, canonical: bool = True, publisher: bool = True) -> tupl
     pub, join = (("d.publisher", " LEFT JOIN documents d ON d.doc_id = {}") if publisher
                  else ("NULL::VARCHAR AS publisher", ""))
     if canonical and _has_canonical(store):
-        body = ("SELECT c.canonical_event_id AS event_id, c.doc_ids[1] AS doc_id, c.doc_ids, c.event_date, "
+        body = ("SELECT c.canonical_event_id AS event_id, c.doc_ids[1] AS doc_id, NULL::INTEGER AS char_start, "
+                "c.doc_ids, c.event_date, "
                 "c.date_precision, c.event_type, c.sub_event_type, c.plover_type, c.actor1, c.actor2, "
                 "x.origin_country, c.location, c.admin1, c.country, c.weapon, c.fatalities, x.claim_status, "
                 f"{pub} FROM canonical_events c LEFT JOIN ("
@@ -367,7 +368,8 @@ def events_sql(store, *, canonical: bool = True, publisher: bool = True) -> tupl
         return body, "event_date NULLS LAST, event_id", n_docs
     body = (f"SELECT {', '.join('e.' + c.strip() for c in _EVENT_COLS.split(','))}, [e.doc_id] AS doc_ids, "
             f"{pub} FROM events e" + join.format("e.doc_id"))
-    return body, "doc_id, event_id", "SELECT count(DISTINCT doc_id) FROM ev"
+    # store.rows("events") order (what load_events returns): char_start before the id, so "e10" follows "e2".
+    return body, "doc_id, char_start, event_id", "SELECT count(DISTINCT doc_id) FROM ev"
 
 
 def violent_sql() -> str:
@@ -382,14 +384,10 @@ def violent_sql() -> str:
             f"ELSE coalesce(plover_type IN ({q(k for k, w in PLOVER_WEIGHTS.items() if w >= 2)}), false) END)")
 
 
-def count_events_sql(store, by: str = "type", freq: str = "month", *, canonical: bool = True,
-                     violent_only: bool = False, top: int | None = None, max_ids: int | None = None) -> Counts:
-    """``count_events(load_events(store), by, freq)`` computed in DuckDB.
-
-    ``violent_only``: only events ``signals.event_weight`` rates >= 2 (as ``overview.signals``);
-    ``top``: keep the keys with the most events (periods still span every event);
-    ``max_ids``: at most this many evidence ids per cell (None: all, as ``count_events``).
-    """
+def keyed_sql(store, by: str, freq: str = "month", *, canonical: bool = True,
+              violent_only: bool = False) -> tuple[str, list, str]:
+    """(``WITH ev AS (...), k AS (...)`` giving each event's ``key`` and ``period`` (NULL: too coarse),
+    its parameters, the id order ``load_events`` gives).  Shared by the counts and the signal twins."""
     if by not in GROUPS:
         raise ValueError(f"unknown grouping {by!r}; one of {', '.join(GROUPS)}")
     if freq not in SQL_PERIODS:
@@ -399,7 +397,18 @@ def count_events_sql(store, by: str = "type", freq: str = "month", *, canonical:
     k = (f"WITH ev AS ({body}), k AS (SELECT {SQL_KEYS[by]} AS key, CASE WHEN event_date IS NOT NULL AND "
          f"coalesce(date_precision, 'day') IN ({', '.join('?' for _ in precisions)}) THEN {period} END AS period, "
          f"* FROM ev WHERE {violent_sql() if violent_only else 'true'}) ")
-    params: list = [*precisions]
+    return k, [*precisions], order
+
+
+def count_events_sql(store, by: str = "type", freq: str = "month", *, canonical: bool = True,
+                     violent_only: bool = False, top: int | None = None, max_ids: int | None = None) -> Counts:
+    """``count_events(load_events(store), by, freq)`` computed in DuckDB.
+
+    ``violent_only``: only events ``signals.event_weight`` rates >= 2 (as ``overview.signals``);
+    ``top``: keep the keys with the most events (periods still span every event);
+    ``max_ids``: at most this many evidence ids per cell (None: all, as ``count_events``).
+    """
+    k, params, order = keyed_sql(store, by, freq, canonical=canonical, violent_only=violent_only)
     # The period axis and the coarse count cover every key, kept or not.
     first, last, coarse = store.con.execute(
         k + "SELECT min(period), max(period), count(*) FILTER (WHERE period IS NULL) FROM k", params).fetchone()
@@ -424,6 +433,21 @@ def count_events_sql(store, by: str = "type", freq: str = "month", *, canonical:
     keys = sorted(totals, key=lambda x: (-totals[x], x))[:top]
     rows = [CountRow(key, p, *cells.get((key, p), (0, 0, ()))) for key in keys for p in periods]
     return Counts(by, freq, tuple(periods), tuple(rows), coarse)
+
+
+def cell_ids(store, cells: Iterable[tuple[str, str]], by: str, freq: str = "month", *, canonical: bool = True,
+             violent_only: bool = False) -> dict[tuple[str, str], tuple[str, ...]]:
+    """Every event id of the given (key, period) cells, in ``count_events``' order: the evidence
+    for the few cells a result cites, without shipping the ids of every cell to Python."""
+    cells = sorted(set(cells))
+    if not cells:
+        return {}
+    k, params, order = keyed_sql(store, by, freq, canonical=canonical, violent_only=violent_only)
+    # Two unnests in one SELECT pair up element by element: the wanted cells as a table.
+    sql = (k + f"SELECT key, period, list(event_id ORDER BY {order}) FROM k JOIN (SELECT unnest(?::VARCHAR[]) AS key, "
+           "unnest(?::VARCHAR[]) AS period) w USING (key, period) GROUP BY ALL")
+    rows = store.con.execute(sql, params + [[c[0] for c in cells], [c[1] for c in cells]]).fetchall()
+    return {(key, p): tuple(ids) for key, p, ids in rows}
 
 
 def compare_stats_store(store, *, canonical: bool = True) -> tuple[StatComparison, ...]:

@@ -157,8 +157,9 @@ def stat_ids(series: list[dict[str, Any]]) -> list[str]:
 class ScopedStore:
     """The store as row readers see it in a cut report: ``rows(table)`` is the report's scope.
 
-    ``network.actor_network`` hands the store to ``resolve.graph.actor_graph``, which reads
-    every event, statement and relation row; through this view it reads the page's rows.
+    ``network.actor_network`` hands the store to ``resolve.graph.actor_graph``, which counts
+    mentions (``actor_mentions``) and reads relation and text-actor rows; through this view
+    it counts and reads the page's rows, so the drawing matches the listed events.
     Everything else (``con``, filtered ``rows``) goes to the real store.
     """
 
@@ -172,6 +173,18 @@ class ScopedStore:
         if where or table not in self.KEYS:
             return self._store.rows(table, where, params)
         return [dict(r) for r in self._scope[self.KEYS[table]]]
+
+    def actor_mentions(self) -> dict[str, int]:
+        """``Store.actor_mentions`` over the report's rows (the page's network sizes nodes by them)."""
+        out: dict[str, int] = {}
+        for r in self._scope["events"]:
+            for aid in (r.get("actor1_id"), r.get("actor2_id")):
+                if aid is not None:
+                    out[aid] = out.get(aid, 0) + 1
+        for r in self._scope["statements"]:
+            if r.get("speaker_id") is not None:
+                out[r["speaker_id"]] = out.get(r["speaker_id"], 0) + 1
+        return out
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)

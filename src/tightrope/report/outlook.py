@@ -94,18 +94,26 @@ def outlook(store: Store, monthly: list[tuple[str, int]]) -> dict[str, Any]:
     return _with_columns(out)
 
 
-def scaled_outlook(store: Store, monthly: list[tuple[str, int]], top: int, *, seed: int = 0,
-                   runs: int = 5000) -> dict[str, Any]:
-    """``outlook`` for a store too big to load: the same rows, from SQL monthly counts.
+FRONT_IDS = 3  # evidence ids per listed new front (the dashboard lists the rest)
 
-    ``analyse.report.outlook`` reads every event row into Python (several times); here
-    the analysis library gets the monthly series it works on from DuckDB
+
+def scaled_outlook(store: Store, monthly: list[tuple[str, int]], top: int, *, seed: int = 0,
+                   runs: int = 5000, max_fronts: int | None = None) -> dict[str, Any]:
+    """``outlook`` for a store too big to list whole: the same rows, from SQL.
+
+    The analysis library gets the monthly series it works on from DuckDB
     (``trends.count_events_sql``), for the ``top`` busiest fronts, plus every reported
-    series.  New-front alerts need every dyad's history and are left to the CLI.
+    series.  New-front alerts are found over every event's dyad and target history
+    (``signals_sql``); sparse dyads make a million events ~10^5 of them, so the page
+    lists the latest ``max_fronts`` (default ``Settings.report_max_new_fronts``) and says how many there are.
     """
+    if max_fronts is None:
+        from tightrope.settings import Settings
+
+        max_fronts = Settings().report_max_new_fronts
     out: dict[str, Any] = {"signals": [], "forecasts": [], "scenarios": [], "notes": [
-        f"Signals and forecasts cover the {top} busiest fronts (from SQL counts over every event) and every "
-        "series of reported figures; new-front alerts are not computed at this size (`tightrope signals`)."]}
+        f"Escalation signals and forecasts cover the {top} busiest fronts (from SQL counts over every event) and "
+        "every series of reported figures."]}
     try:
         import numpy as np
 
@@ -128,6 +136,16 @@ def scaled_outlook(store: Store, monthly: list[tuple[str, int]], top: int, *, se
                            "after (per month)": e.after, "ratio": e.ratio,
                            "P(change at that month)": e.change_probability, "evidence": ", ".join(e.evidence)}
                           for e in escalations]
+        from tightrope.analyse import signals_sql
+
+        n_fronts, fronts = signals_sql.latest_new_fronts(store, max_fronts, max_ids=FRONT_IDS)
+        # Rows as analyse.report.outlook writes them, evidence cut to a few ids.
+        out["signals"] += [{"signal": f"new front ({f.kind})", "series": f.key, "change month": f.month,
+                            "flagged": f.month, "evidence": ", ".join(f.events)} for f in fronts]
+        out["notes"].append(f"New fronts (a dyad or target quiet for 3 observed months, then active): {n_fronts} over "
+                            f"every event" + (f"; the latest {len(fronts)} are listed, each with at most {FRONT_IDS} "
+                                              "events (`tightrope signals` lists them all)." if n_fronts > len(fronts)
+                                              else "."))
         counts = tr.count_events_sql(store, "front", "month", top=top, max_ids=0)
         series = {k: v for k, v in counts.series().items() if sum(v) >= 2 and "?" not in k}
         fc = []

@@ -31,7 +31,8 @@ def actor_graph(store: Store | None = None, kb: ActorKB | None = None, *,
     """(nodes, edges) for the report's network.
 
     nodes: {id, name, actor_type, country, origin (kb|text), mentions}
-      ``mentions`` counts event, statement and relation spans naming the actor.
+      ``mentions`` counts event, statement and relation spans naming the actor (the
+      event and statement ones from ``store.actor_mentions()``, a GROUP BY).
     edges: {subject, relation, object, origin (kb|text), start, end, citation,
       evidence: [{doc_id, char_start, char_end, text, confidence}]}; a KB
       person's posts appear as relation ``role:<role>`` towards the org.
@@ -47,13 +48,11 @@ def actor_graph(store: Store | None = None, kb: ActorKB | None = None, *,
         for r in store.rows("text_actors"):
             names[r["actor_id"]] = r["name"]
             text_types[r["actor_id"]] = r["actor_type"] or "unknown"
-        for r in store.rows("events"):
-            for slot in ("actor1", "actor2"):
-                if (aid := _node_id(r[f"{slot}_id"], None, kb, links)) is not None:
-                    mentions[aid] += 1
-        for r in store.rows("statements"):
-            if (aid := _node_id(r["speaker_id"], None, kb, links)) is not None:
-                mentions[aid] += 1
+        # Raw ids counted in SQL (Store.actor_mentions), then mapped through the links: ids
+        # that link to one canonical actor add up, as counting row by row did.
+        for raw, n in store.actor_mentions().items():
+            if (aid := _node_id(raw, None, kb, links)) is not None:
+                mentions[aid] += n
 
     edges: dict[tuple[str, str, str], dict[str, Any]] = {}
     for a in sorted(kb.actors(), key=lambda a: a.actor_id):

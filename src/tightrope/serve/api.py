@@ -65,28 +65,43 @@ def document(request: Request, doc_id: str) -> dict[str, Any]:
     return {"document": doc, **facts}
 
 
-@router.get("/actors", summary="Actors met in events and statements, with mention counts")
-def actors(request: Request) -> dict[str, Any]:
+def _rows() -> int:
+    from tightrope.settings import Settings
+
+    return Settings().serve_list_rows
+
+
+# Whole-store lists are paged like /events: ``limit`` (default Settings.serve_list_rows) from
+# ``offset``, with the ``total``; a million events name thousands of actors.
+ListLimit = Annotated[int | None, Query(ge=1, le=5000, description="rows (default: the server's list size)")]
+
+
+@router.get("/actors", summary="Actors met in events and statements, with mention counts, paged")
+def actors(request: Request, limit: ListLimit = None, offset: Offset = 0) -> dict[str, Any]:
+    limit = limit or _rows()
     with _store(request) as r:
-        return {"actors": r.actors()}
+        return {"total": r.actors_total(), "limit": limit, "offset": offset, "actors": r.actors(limit, offset)}
 
 
-@router.get("/actor/{actor_id}", summary="One actor: knowledge-base record, events, statements, relations")
-def actor(request: Request, actor_id: str) -> dict[str, Any]:
+@router.get("/actor/{actor_id}", summary="One actor: knowledge-base record, events, statements, relations (paged)")
+def actor(request: Request, actor_id: str, limit: ListLimit = None, offset: Offset = 0) -> dict[str, Any]:
     from tightrope.serve.pages import kb_record
 
+    limit = limit or _rows()
     with _store(request) as r:
-        facts = r.actor_facts(actor_id)
+        facts = r.actor_facts(actor_id, limit, offset)
+        totals = r.actor_totals(actor_id)
     kb = kb_record(actor_id)
-    if kb is None and not any(facts.values()):
+    if kb is None and not any(totals.values()):
         raise HTTPException(404, "no such actor")
-    return {"actor_id": actor_id, "kb": kb, **facts}
+    return {"actor_id": actor_id, "kb": kb, "totals": totals, "limit": limit, "offset": offset, **facts}
 
 
-@router.get("/stats", summary="Statistics reported by sources, with evidence")
-def stats(request: Request) -> dict[str, Any]:
+@router.get("/stats", summary="Statistics reported by sources, with evidence, paged")
+def stats(request: Request, limit: ListLimit = None, offset: Offset = 0) -> dict[str, Any]:
+    limit = limit or _rows()
     with _store(request) as r:
-        return {"stats": r.stats()}
+        return {"total": r.count("stats"), "limit": limit, "offset": offset, "stats": r.stats(limit, offset)}
 
 
 @router.get("/statements", summary="Statements (quotes), optionally by stance or speaker")

@@ -49,6 +49,31 @@ class StoreAccess:
         self._con: duckdb.DuckDBPyConnection | None = None
         self._last = 0.0
         self._reaper: threading.Thread | None = None
+        self._memo: dict[str, tuple[tuple, object]] = {}
+
+    def _signature(self) -> tuple:
+        """The store file's state: another process may write it while our connection is closed."""
+        out = []
+        for f in (self.db_path, self.db_path.with_name(self.db_path.name + ".wal")):
+            try:
+                st = f.stat()
+                out.append((st.st_mtime_ns, st.st_size))
+            except OSError:
+                out.append(None)
+        return tuple(out)
+
+    def memo(self, name: str, fn):
+        """``fn()``, computed once per state of the store file (whole-store aggregates, e.g. the
+        actors table: ~1 s of CPU at a million events, the same answer until the store changes)."""
+        sig = self._signature()
+        with self.lock:
+            hit = self._memo.get(name)
+        if hit is not None and hit[0] == sig:
+            return hit[1]
+        value = fn()  # outside the lock: other reads go on meanwhile
+        with self.lock:
+            self._memo[name] = (sig, value)
+        return value
 
     def _open(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
@@ -89,7 +114,7 @@ class StoreAccess:
             cur = self._open().cursor()
             self._readers += 1
         try:
-            yield Reader(cur)
+            yield Reader(cur, self.memo)
         finally:
             with self.lock:
                 cur.close()
@@ -104,6 +129,7 @@ class StoreAccess:
         with self.lock:
             self._idle.wait_for(lambda: self._readers == 0)
             self._close()
+            self._memo.clear()  # the file's mtime may not move within its clock's resolution
             yield
 
 

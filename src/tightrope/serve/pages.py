@@ -22,6 +22,7 @@ from tightrope.serve.queries import EventFilter
 router = APIRouter(include_in_schema=False)
 PAGE = 50
 MAP_EVENTS = 5000  # bounds the work per page view; far above any one filter's useful map
+ACTOR_CHOICES = 300  # the actor filter's suggestions: the most mentioned
 
 
 @lru_cache(maxsize=1)
@@ -79,12 +80,12 @@ def index(request: Request, date_from: str | None = None, date_to: str | None = 
     page = max(1, min(page, 100_000))
     with request.app.state.store.read() as r:
         total, rows = r.events(f, PAGE, (page - 1) * PAGE)
-        _, matching = r.events(f, MAP_EVENTS, 0)  # the map shows every match, not just this page
+        # The map shows the first MAP_EVENTS matches, not just this page: their places only.
+        matching = r.map_events(f, MAP_EVENTS)
         titles = r.titles([e["doc_id"] for e in rows])
         facets = r.facets()
-        actors = r.actors()
-        counts = {t: r.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # fixed table names
-                  for t in ("documents", "events", "statements", "stats")}
+        actors = r.actors(ACTOR_CHOICES)
+        counts = {t: r.count(t) for t in ("documents", "events", "statements", "stats")}
     params = {k: v for k, v in {"date_from": date_from, "date_to": date_to, "actor": actor, "type": type,
                                 "place": place}.items() if v}
     pages = {"prev": urlencode({**params, "page": page - 1}) if page > 1 else None,
@@ -94,7 +95,7 @@ def index(request: Request, date_from: str | None = None, date_to: str | None = 
     emap = event_map(matching, width=420)
     for p in emap["points"]:
         p["href"] = "/?" + urlencode({**params, "place": p["name"], "page": 1})
-    return render("index.html.j2", map=emap, rows=rows, total=total, titles=titles, facets=facets, actors=actors[:300],
+    return render("index.html.j2", map=emap, rows=rows, total=total, titles=titles, facets=facets, actors=actors,
                   counts=counts, f=params, page=page, pages=pages, notes=[n for n in (e0, e1) if n],
                   ingest=request.app.state.ingest_enabled)
 
@@ -122,25 +123,42 @@ def document_page(request: Request, doc_id: str) -> HTMLResponse:
     return render("document.html.j2", doc=doc, segments=segments(doc["text"], spans), **facts)
 
 
+def _rows() -> int:
+    from tightrope.settings import Settings
+
+    return Settings().serve_list_rows
+
+
+def _pager(page: int, size: int, total: int, params: dict[str, str] | None = None) -> dict[str, str | None]:
+    params = params or {}
+    return {"prev": urlencode({**params, "page": page - 1}) if page > 1 else None,
+            "next": urlencode({**params, "page": page + 1}) if page * size < total else None}
+
+
 @router.get("/actors", response_class=HTMLResponse)
-def actors_page(request: Request) -> HTMLResponse:
+def actors_page(request: Request, page: int = 1) -> HTMLResponse:
+    size, page = _rows(), max(1, min(page, 100_000))
     with request.app.state.store.read() as r:
-        actors = r.actors()
+        actors = r.actors(size, (page - 1) * size)
+        total = r.actors_total()
     kb = _kb()
     for a in actors:
         a["actor_type"] = kb[a["actor_id"]].actor_type if a["actor_id"] in kb else ""
-    return render("actors.html.j2", actors=actors)
+    return render("actors.html.j2", actors=actors, total=total, page=page, pages=_pager(page, size, total))
 
 
 @router.get("/actors/{key:path}", response_class=HTMLResponse)
-def actor_page(request: Request, key: str) -> HTMLResponse:
+def actor_page(request: Request, key: str, page: int = 1) -> HTMLResponse:
+    size, page = _rows(), max(1, min(page, 100_000))
     with request.app.state.store.read() as r:
-        facts = r.actor_facts(key)
+        facts = r.actor_facts(key, size, (page - 1) * size)
+        totals = r.actor_totals(key)
         titles = r.titles([x["doc_id"] for v in facts.values() for x in v])
     kb = kb_record(key)
-    if kb is None and not any(facts.values()):
+    if kb is None and not any(totals.values()):
         return render("error.html.j2", 404, message="No such actor.")
-    return render("actor.html.j2", key=key, kb=kb, titles=titles, **facts)
+    return render("actor.html.j2", key=key, kb=kb, titles=titles, totals=totals, page=page,
+                  pages=_pager(page, size, max(totals.values())), **facts)
 
 
 @router.get("/statements", response_class=HTMLResponse)
@@ -153,8 +171,10 @@ def statements_page(request: Request, stance: str | None = None) -> HTMLResponse
 
 
 @router.get("/stats", response_class=HTMLResponse)
-def stats_page(request: Request) -> HTMLResponse:
+def stats_page(request: Request, page: int = 1) -> HTMLResponse:
+    size, page = _rows(), max(1, min(page, 100_000))
     with request.app.state.store.read() as r:
-        rows = r.stats()
+        rows = r.stats(size, (page - 1) * size)
+        total = r.count("stats")
         titles = r.titles([s["doc_id"] for s in rows])
-    return render("stats.html.j2", rows=rows, titles=titles)
+    return render("stats.html.j2", rows=rows, titles=titles, total=total, page=page, pages=_pager(page, size, total))

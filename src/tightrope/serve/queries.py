@@ -17,6 +17,19 @@ import duckdb
 from tightrope.store.export import plain_value as _plain  # one JSON-safe conversion for export and API
 
 EVENT_ORDER = "ORDER BY event_date NULLS LAST, doc_id, char_start, event_id"
+# What geomap.event_map reads of an event: a map of thousands of matches fetches these, not the texts.
+MAP_COLS = "event_id, latitude, longitude, geo_precision, location, admin1, country"
+# Every actor met in events/statements: KB id where resolved, else the name as written.  A full
+# GROUP BY (with a distinct-document count) over every mention: ~1 s of CPU at a million events,
+# so Reader.actors computes it once per state of the store file (see StoreAccess.memo).
+ACTORS_SQL = (
+    "SELECT coalesce(id, name) AS key, id AS actor_id, min(name) AS name, count(*) AS mentions,"
+    " count(DISTINCT doc_id) AS documents FROM ("
+    " SELECT actor1_id AS id, actor1 AS name, doc_id FROM events WHERE actor1 IS NOT NULL UNION ALL"
+    " SELECT actor2_id, actor2, doc_id FROM events WHERE actor2 IS NOT NULL UNION ALL"
+    " SELECT speaker_id, speaker, doc_id FROM statements WHERE speaker IS NOT NULL)"
+    " GROUP BY 1, 2 ORDER BY mentions DESC, name")
+ACTOR_EVENTS = "actor1_id = ? OR actor2_id = ? OR actor1 = ? OR actor2 = ?"
 DOC_COLS = "doc_id, path, url, title, publisher, published, published_precision, published_method, source_format"
 
 
@@ -56,8 +69,10 @@ class EventFilter:
 class Reader:
     """Queries over one open read-only connection."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection):
+    def __init__(self, con: duckdb.DuckDBPyConnection, memo=None):
         self.con = con
+        # memo(name, fn): fn() once per state of the store (app.StoreAccess.memo); none: always fn().
+        self._memo = memo or (lambda _name, fn: fn())
 
     def _all(self, sql: str, params: list[Any] | tuple = ()) -> list[dict[str, Any]]:
         cur = self.con.execute(sql, list(params))
@@ -73,17 +88,26 @@ class Reader:
                                      [table]).fetchone()[0])
 
     # -- events ------------------------------------------------------------
+    def _page(self, cols: str, where: str, params: list[Any], limit: int | None, offset: int) -> list[dict[str, Any]]:
+        """Rows of a page in EVENT_ORDER.  The sort runs over the order columns and ids only; whole
+        rows (texts included) are read for the page's ids alone: ~2x faster at a million events."""
+        if limit is None:
+            return self._all(f"SELECT {cols} FROM events{where} {EVENT_ORDER}", params)
+        return self._all(f"SELECT {cols} FROM events WHERE event_id IN (SELECT event_id FROM events{where} "
+                         f"{EVENT_ORDER} LIMIT ? OFFSET ?) {EVENT_ORDER}", params + [limit, offset])
+
     def events(self, f: EventFilter, limit: int = 50, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
         where, params = f.where()
         total = self.con.execute(f"SELECT count(*) FROM events{where}", params).fetchone()[0]
-        rows = self._all(f"SELECT * FROM events{where} {EVENT_ORDER} LIMIT ? OFFSET ?", params + [limit, offset])
-        return total, rows
+        return total, self._page("*", where, params, limit, offset)
+
+    def map_events(self, f: EventFilter, limit: int) -> list[dict[str, Any]]:
+        """The first ``limit`` matches in EVENT_ORDER, with only the map's columns."""
+        where, params = f.where()
+        return self._page(MAP_COLS, where, params, limit, 0)
 
     def event(self, event_id: str) -> dict[str, Any] | None:
         return self._one("SELECT * FROM events WHERE event_id = ?", [event_id])
-
-    def all_events(self) -> list[dict[str, Any]]:
-        return self._all(f"SELECT * FROM events {EVENT_ORDER}")
 
     def facets(self) -> dict[str, list[str]]:
         types = [r["t"] for r in self._all("SELECT DISTINCT plover_type AS t FROM events WHERE plover_type IS NOT NULL"
@@ -95,9 +119,6 @@ class Reader:
     # -- documents ---------------------------------------------------------
     def document(self, doc_id: str) -> dict[str, Any] | None:
         return self._one(f"SELECT {DOC_COLS}, text FROM documents WHERE doc_id = ?", [doc_id])
-
-    def documents(self) -> list[dict[str, Any]]:
-        return self._all(f"SELECT {DOC_COLS} FROM documents ORDER BY published NULLS LAST, doc_id")
 
     def doc_spans(self, doc_id: str) -> list[tuple[int, int, str]]:
         rows = self.con.execute(
@@ -113,25 +134,36 @@ class Reader:
                 "stats": self._all("SELECT * FROM stats WHERE doc_id = ? ORDER BY char_start", [doc_id])}
 
     # -- actors ------------------------------------------------------------
-    def actors(self) -> list[dict[str, Any]]:
-        """Every actor met in events/statements: KB id where resolved, else the name as written."""
-        return self._all(
-            "SELECT coalesce(id, name) AS key, id AS actor_id, min(name) AS name, count(*) AS mentions,"
-            " count(DISTINCT doc_id) AS documents FROM ("
-            " SELECT actor1_id AS id, actor1 AS name, doc_id FROM events WHERE actor1 IS NOT NULL UNION ALL"
-            " SELECT actor2_id, actor2, doc_id FROM events WHERE actor2 IS NOT NULL UNION ALL"
-            " SELECT speaker_id, speaker, doc_id FROM statements WHERE speaker IS NOT NULL)"
-            " GROUP BY 1, 2 ORDER BY mentions DESC, name")
+    def actors(self, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+        """Actors by mentions (most first), ``limit`` from ``offset`` (None: all of them)."""
+        rows = self._memo("actors", lambda: self._all(ACTORS_SQL))
+        end = None if limit is None else offset + limit
+        return [dict(r) for r in rows[offset:end]]  # copies: callers may annotate them
 
-    def actor_facts(self, key: str) -> dict[str, list[dict[str, Any]]]:
+    def actors_total(self) -> int:
+        return len(self._memo("actors", lambda: self._all(ACTORS_SQL)))
+
+    def actor_facts(self, key: str, limit: int | None = None, offset: int = 0) -> dict[str, list[dict[str, Any]]]:
+        """An actor's events, statements and relations, each in its order, ``limit`` rows of each
+        from ``offset`` (None: all; a main actor of a million events has tens of thousands)."""
+        page = "" if limit is None else " LIMIT ? OFFSET ?"
+        more = [] if limit is None else [limit, offset]
         return {
-            "events": self._all("SELECT * FROM events WHERE actor1_id = ? OR actor2_id = ? OR actor1 = ? OR actor2 = ?"
-                                f" {EVENT_ORDER}", [key] * 4),
+            "events": self._page("*", f" WHERE {ACTOR_EVENTS}", [key] * 4, limit, offset),
             "statements": self._all("SELECT * FROM statements WHERE speaker_id = ? OR speaker = ?"
-                                    " ORDER BY date NULLS LAST, doc_id, char_start", [key] * 2),
+                                    f" ORDER BY date NULLS LAST, doc_id, char_start{page}", [key] * 2 + more),
             "relations": self._all("SELECT * FROM relations WHERE subject_id = ? OR object_id = ? OR subject = ?"
-                                   " OR object = ? ORDER BY doc_id, char_start", [key] * 4),
+                                   f" OR object = ? ORDER BY doc_id, char_start{page}", [key] * 4 + more),
         }
+
+    def actor_totals(self, key: str) -> dict[str, int]:
+        """How many rows each list of ``actor_facts`` has in all."""
+        return {
+            "events": self.con.execute(f"SELECT count(*) FROM events WHERE {ACTOR_EVENTS}", [key] * 4).fetchone()[0],
+            "statements": self.con.execute("SELECT count(*) FROM statements WHERE speaker_id = ? OR speaker = ?",
+                                           [key] * 2).fetchone()[0],
+            "relations": self.con.execute("SELECT count(*) FROM relations WHERE subject_id = ? OR object_id = ? "
+                                          "OR subject = ? OR object = ?", [key] * 4).fetchone()[0]}
 
     # -- statements, stats ---------------------------------------------------
     def statements(self, stance: str | None = None, speaker: str | None = None,
@@ -147,8 +179,14 @@ class Reader:
         return self._all(f"SELECT * FROM statements{where} ORDER BY date NULLS LAST, doc_id, char_start"
                          " LIMIT ? OFFSET ?", params + [limit, offset])
 
-    def stats(self) -> list[dict[str, Any]]:
-        return self._all("SELECT * FROM stats ORDER BY period_start NULLS LAST, doc_id, char_start")
+    def stats(self, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+        page, more = ("", []) if limit is None else (" LIMIT ? OFFSET ?", [limit, offset])
+        return self._all(f"SELECT * FROM stats ORDER BY period_start NULLS LAST, doc_id, char_start, stat_id{page}",
+                         more)
+
+    def count(self, table: str) -> int:
+        assert table in ("documents", "events", "statements", "stats", "relations")  # fixed names, never input
+        return self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
     def titles(self, doc_ids: list[str]) -> dict[str, str]:
         if not doc_ids:
