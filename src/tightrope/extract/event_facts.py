@@ -18,6 +18,7 @@ from types import SimpleNamespace
 from tightrope.extract import args as A
 from tightrope.extract.context import DocContext, Mention, Sentence
 from tightrope.extract.cues import get_cues
+from tightrope.extract.events_cues import _INDEXES, _MAY_TABLE, _may_table, as_trie, claim_tries, cue_index
 from tightrope.extract.nlp import CASE_ODD
 from tightrope.models import DateValue
 
@@ -26,8 +27,9 @@ _CLAUSE_WORDS = frozenset({"while", "but", "whereas", "which", "when", "after", 
 RELATIVE = re.compile(r"\b(?:that|which|who|whose|where|when)\b", re.I)
 _RELATIVE_WORDS = frozenset({"that", "which", "who", "whose", "where", "when"})
 _TOKEN = re.compile(r"\w+")
-# ASCII text: every non-word character -> a space, so split() gives _TOKEN's runs (in C).
-_NON_WORD = str.maketrans({chr(i): " " for i in range(128) if not (chr(i).isalnum() or chr(i) == "_")})
+# ASCII text (as bytes): every non-word character -> a space, so split() gives _TOKEN's runs
+# (in C; a bytes table is twice as fast as str.translate's dict).
+_NON_WORD = bytes(c if chr(c).isascii() and (chr(c).isalnum() or c == 95) else 32 for c in range(256))
 WORDCHAR = re.compile(r"\w")
 # Read backwards from a position (on the reversed text before it): the last word, its ASCII-letter end.
 _LAST_RUN = re.compile(r"\W*(\w+)")
@@ -42,23 +44,6 @@ _LEADING_ING = re.compile(r"\W*(?:\w+ly\s+)?\w+ing\b")
 _JOINED = re.compile(r"\s*(?:,|and|,\s*and|or)\s*")
 _LOC_PREPS = {"in", "at", "inside", "across", "near", "within", "into", "throughout", "over"}
 _NO_SOURCES = A.Attribution((), ())
-
-
-def cue_index(phrases) -> tuple | None:
-    r"""(one-word phrases, first words of longer ones, first word -> their words): lower-cased \w runs.
-
-    A cues.phrase_regex match of a phrase holds each of its words as a whole word of the
-    sentence, so a sentence lacking them cannot match.  None when unsure (odd phrase)."""
-    singles, longer = set(), {}
-    for p in map(str, phrases):
-        words = _TOKEN.findall(p.lower())
-        if not p.isascii() or not words:
-            return None
-        if len(words) == 1:
-            singles.add(words[0])
-        else:
-            longer.setdefault(words[0], []).append(frozenset(words))
-    return frozenset(singles), frozenset(longer), {k: tuple(v) for k, v in longer.items()}
 
 
 @lru_cache(maxsize=1)
@@ -82,6 +67,10 @@ def lexicon() -> SimpleNamespace:
         speech=cue_index(raw["speech_verbs"]), sources=cue_index(raw["source_phrases"]),
         negation=cue_index(raw["negation"]), irrealis=cue_index(raw["irrealis"]),
         claims=tuple(cue_index(v) for v in raw["claim_status"].values()),  # in cues.claim's order
+        claim_tries=claim_tries(cues),
+        negation_rx=as_trie(cues.negation, raw["negation"], False),
+        irrealis_rx=as_trie(cues.irrealis, [v for w in raw["irrealis"] for v in (
+            (w,) if w in raw["irrealis_lowercase_only"] else (w, w.capitalize()))], True),
     )
 
 
@@ -125,11 +114,33 @@ class SentenceFacts:
         """Its lower-cased words; None when odd letters make lower() differ from IGNORECASE."""
         low = self.lower
         if self.text.isascii():  # (not low: "\u212a".lower() is "k")
-            return frozenset(low.translate(_NON_WORD).split())
+            return frozenset(low.encode().translate(_NON_WORD).decode().split())
         return None if CASE_ODD.search(self.text) else frozenset(_TOKEN.findall(low))
+
+    @_lazy
+    def may_bits(self) -> int:
+        """Bit i set: may(i-th cue_index) (all set when the words are unknown)."""
+        words = self.words
+        if words is None:
+            return -1
+        _, _, single, longer = _MAY_TABLE  # (current: may builds it)
+        got = 0
+        for w in words:
+            b = single.get(w)
+            if b is not None:
+                got |= b
+            groups = longer.get(w)
+            if groups is not None:
+                for bit, ws in groups:
+                    if not got & bit and ws <= words:
+                        got |= bit
+        return got
 
     def may(self, index: tuple | None) -> bool:
         """Can a cue of this cue_index match in the sentence?  False: surely not."""
+        bit = (_MAY_TABLE if _MAY_TABLE[0] == len(_INDEXES) else _may_table())[1].get(id(index))
+        if bit is not None:
+            return self.may_bits & bit != 0
         got = self.may_of.get(id(index))
         if got is None:
             words = self.words
@@ -215,7 +226,8 @@ class SentenceFacts:
     def weapon_starts(self) -> list[int]:
         if not self.may(lexicon().weapons):
             return []
-        return [self.s.start + m.start() for m in lexicon().cues.weapons.finditer(self.text)]
+        # The one weapon scan of the sentence (args.weapon_hits: cues.weapons, twin where exact).
+        return [pos for pos, _, _ in A.weapon_hits(self.s)]
 
     @_lazy
     def weapons_in(self) -> str:
@@ -223,7 +235,7 @@ class SentenceFacts:
 
     @_lazy
     def hedged(self) -> bool:
-        return self.may(lexicon().hedges) and bool(lexicon().cues.hedges.search(self.text))
+        return self.may(lexicon().hedges) and A.search_cue(lexicon().cues.hedges, self.s) is not None
 
     @_lazy
     def leading(self) -> bool:
@@ -231,17 +243,18 @@ class SentenceFacts:
 
     @_lazy
     def interceptor(self) -> Mention | None:
-        icp = self.may(lexicon().interception) and lexicon().cues.interception.search(self.text)
+        icp = self.may(lexicon().interception) and A.search_cue(lexicon().cues.interception, self.s)
         if not icp:
             return None
-        pre = [m for m in self.s.mentions if m.end <= self.s.start + icp.start()]
+        pre = [m for m in self.s.mentions if m.end <= self.s.start + icp[0]]
         return pre[-1] if pre else None
 
     @_lazy
     def claims(self) -> list[tuple[str, int, int, bool]]:
-        return [(status, m.start(), m.end(), "responsib" in m.group(0))
-                for (status, rx), index in zip(lexicon().cues.claim, lexicon().claims) if self.may(index)
-                for m in rx.finditer(self.text)]
+        text = self.text
+        return [(status, m.start(), m.end(), "responsib" in text[m.start():m.end()])
+                for (status, rx), index in zip(lexicon().claim_tries, lexicon().claims) if self.may(index)
+                for m in rx.finditer(text)]
 
     # -- arguments ------------------------------------------------------------------------
     @_lazy
@@ -279,7 +292,7 @@ class SentenceFacts:
     def speech_ends(self) -> list[int]:
         if not self.may(lexicon().speech):
             return []
-        return [self.s.start + m.end() for m in lexicon().cues.speech.finditer(self.text)]
+        return [self.s.start + e for _, e in A.speech_spans(self.s)]
 
     def attribution(self, start: int) -> A.Attribution:
         # Only the reporting verbs ending by the trigger count (args.attribution), so triggers

@@ -24,8 +24,8 @@ from tightrope.extract import args as A
 from tightrope.extract.classify import TriggerMatch, acled_names, classify_snippet, find_triggers
 from tightrope.extract.context import DocContext, Mention, Sentence
 from tightrope.extract.discourse import ORG_TYPES
-from tightrope.extract.event_facts import (LAST_ALPHA, RELATIVE, WORDCHAR, SentenceFacts, cue_index,
-                                           lexicon)
+from tightrope.extract.event_facts import LAST_ALPHA, RELATIVE, WORDCHAR, SentenceFacts, lexicon
+from tightrope.extract.events_cues import cue_in, cue_index
 from tightrope.models import DateValue, Event, Provenance, build
 
 _WORD_TOKEN = re.compile(r"[A-Za-z][\w'-]*")
@@ -69,17 +69,16 @@ def _trigger(t: TriggerMatch, **changes) -> TriggerMatch:
     return build(TriggerMatch, values)
 
 
-def _negated(f: SentenceFacts, words: list[str], whole: bool) -> bool:
-    """A negation among the last words of the clause (whole: they are whole words of the sentence)."""
+def _negated(words: list[str], may: bool) -> bool:
+    """A negation among the last words of the clause (may: the sentence may hold one there;
+    False only when they are whole words of a sentence without negation words)."""
     lex = lexicon()
-    return (not whole or f.may(lex.negation)) and bool(
-        lex.cues.negation.search(" ".join(words[-lex.negation_window:])))
+    return may and cue_in(lex.negation_rx, " ".join(words[-lex.negation_window:]))
 
 
-def _irrealis(f: SentenceFacts, words: list[str], whole: bool) -> bool:
+def _irrealis(words: list[str], may: bool) -> bool:
     lex = lexicon()
-    return (not whole or f.may(lex.irrealis)) and bool(
-        lex.cues.irrealis.search(" ".join(words[-lex.irrealis_window:])))
+    return may and cue_in(lex.irrealis_rx, " ".join(words[-lex.irrealis_window:]))
 
 
 def is_eventive(f: SentenceFacts, t: TriggerMatch, whole: bool) -> bool:
@@ -124,12 +123,12 @@ def _same(a: Mention | None, b: Mention | None) -> bool:
     return (a.actor_id or a.name) == (b.actor_id or b.name)
 
 
-def _link(f: SentenceFacts, t: TriggerMatch, clause_start: int, attr: A.Attribution
+def _link(f: SentenceFacts, t: TriggerMatch, clause_start: int, attr: A.Attribution | None
           ) -> tuple[Mention | None, Mention | None]:
     s, doc_text = f.s, f.ctx.doc.text
     violent = t.plover_type == "ASSAULT"
     excluded = f.origin_spans
-    if t.family != "verbal" and attr.sources:
+    if t.family != "verbal" and attr.sources:  # (attr: None for a verbal trigger)
         excluded = excluded | {(m.start, m.end) for m in attr.sources}
         cands = [m for m in f.base_cands if (m.start, m.end) not in excluded]
     else:
@@ -297,17 +296,28 @@ def _build(f: SentenceFacts, t: TriggerMatch, clause_start: int, coding=None) ->
         if not lexicon().cues.interception.fullmatch(t.text.lower()):
             t = _trigger(t, event_type=coding[0], sub_event_type=coding[1])
     violent = t.plover_type == "ASSAULT"
-    attr = f.attribution(t.start)
+    # The attribution matters to _link only as sources to exclude (never for verbal triggers).
+    attr = f.attribution(t.start) if t.family != "verbal" else None
     actor1, actor2 = _link(f, t, clause_start, attr)
-    weapon = f.weapon(t.start) if violent else None
-    place = f.place(t.start, f.origins + ([actor1] if actor1 else []))
-    event_type, sub = _refine_type(t, f, actor1, weapon, place)
     a1, a1_id, assoc1 = f.actor_fields(actor1)
     a2, a2_id, assoc2 = f.actor_fields(actor2)
     # An event worth coding names who acted or was hit; a violent one may instead give place,
     # toll or its date.  Tested before building: a third of the events would be dropped.
+    # Whether it must name them is known before the place and weapon are looked for, but
+    # for an attack (_refine_type may code it by them): a quarter of the triggers built end here.
+    if not violent:
+        event_type, sub = _refine_type(t, f, actor1, None)  # (the weapon and place code attacks alone)
+    if (t.family == "verbal" or not violent and event_type is None) and (
+            a1 is None or (a2 is None and t.plover_type not in ("CONSULT", "MOBILIZE"))):
+        return []
+    weapon = f.weapon(t.start) if violent else None
+    place = f.place(t.start, f.origins + ([actor1] if actor1 else []))
+    if violent:
+        event_type, sub = _refine_type(t, f, actor1, weapon, place)
     fatalities = f.fatalities if violent else None
     origin = f.origin_country if violent else None
+    if attr is None:
+        attr = f.attribution(t.start)
     if t.family == "verbal" or event_type is None:
         if a1 is None or (a2 is None and t.plover_type not in ("CONSULT", "MOBILIZE")):
             return []
@@ -383,15 +393,17 @@ def _sentence_events(ctx: DocContext, s: Sentence, triggers: list[TriggerMatch],
     f = SentenceFacts(ctx, s, date_limit)
     found: list[Event] = []
     coding = None
+    lex = lexicon()
+    negation, irrealis = f.may(lex.negation), f.may(lex.irrealis)  # for triggers that start a word
     for t in triggers:
         t = _interception_as_attack(f, _head(t))
         rel = t.start - s.start
         whole = rel == 0 or not WORDCHAR.match(s.text, rel - 1)  # the trigger does not start mid-word
         clause = f.clause_start(rel, whole)
         words = s.text[clause:rel].split()
-        if _negated(f, words, whole) or ctx.in_quote(t.start):
+        if _negated(words, negation or not whole) or ctx.in_quote(t.start):
             continue
-        if _irrealis(f, words, whole):
+        if _irrealis(words, irrealis or not whole):
             t = _commitment(t, words)  # a promise or threat is itself the (verbal) event
             if t is None:
                 continue
