@@ -17,6 +17,27 @@ def test_pool_extractions_equal_serial(sample_docs):
     assert pooled == serial
 
 
+def test_replaced_workers_give_the_same(sample_docs, monkeypatch):
+    """Workers are replaced after WORKER_CHUNKS chunks (bounded memory); a run that replaces
+    them after every chunk still gives every extraction, in order."""
+    import os
+
+    import tightrope.scale.local as local
+
+    monkeypatch.setattr(local, "WORKER_CHUNKS", 1)
+    serial = [extract_document(d) for d in sample_docs]
+    assert list(extract_stream(iter(sample_docs), workers=2, chunk=2)) == serial
+    pids = {x for x in local._ordered(iter(sample_docs), 2, 2, None, _chunk_pid)}
+    assert len({pid for _, pid in pids}) > 2  # more processes than workers: they were replaced
+    assert os.getpid() not in {pid for _, pid in pids}
+
+
+def _chunk_pid(docs):
+    import os
+
+    return [os.getpid()] * len(docs)
+
+
 def _export(store) -> dict:
     return {t: json.dumps(table_rows(store, t), sort_keys=True, default=str) for t in CONTRACT}
 
