@@ -16,6 +16,7 @@ from functools import lru_cache
 from types import SimpleNamespace
 
 from tightrope.extract import args as A
+from tightrope.extract.args_fatalities import find_fatalities
 from tightrope.extract.context import DocContext, Mention, Sentence
 from tightrope.extract.cues import get_cues
 from tightrope.extract.events_cues import _INDEXES, _MAY_TABLE, _may_table, as_trie, claim_tries, cue_index
@@ -272,7 +273,7 @@ class SentenceFacts:
 
     @_lazy
     def fatalities(self) -> int | None:
-        return A.find_fatalities(self.s) if self.may(lexicon().killed) else None  # deaths need a killed-verb
+        return find_fatalities(self.s) if self.may(lexicon().killed) else None  # deaths need a killed-verb
 
     @_lazy
     def outcome(self) -> str | None:
