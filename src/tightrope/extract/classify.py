@@ -27,6 +27,7 @@ from typing import Iterable
 
 from tightrope.extract.trigger_analysis import Analysis, analyse, analyse_triggers, clear_cache, scored
 from tightrope.extract.trigger_lexicon import LEX, TERM_TAGS, TERM_TRIGGER, TERM_VERB
+from tightrope.models import build
 
 NO_EVENT = "NONE"  # classify_plover's type when a sentence has no trigger
 
@@ -70,19 +71,13 @@ assert tuple(TriggerMatch.__dataclass_fields__) == (
     "score")
 
 
-_new = object.__new__
-
-
 def _trigger(c: tuple, text: str, offset: int, plover_type: str, plover_mode: str | None,
              family: str) -> TriggerMatch:
-    """The TriggerMatch of coding c: ``models.build`` inlined (filling the frozen instance's
-    ``__dict__``), as find_triggers makes one per trigger."""
-    tm = _new(TriggerMatch)
-    tm.__dict__.update({
+    """The TriggerMatch of coding c (through models.build: find_triggers makes one per trigger)."""
+    return build(TriggerMatch, {
         "start": c[_START] + offset, "end": c[_END] + offset, "text": text[c[_START]:c[_END]],
         "event_type": c[_EVENT], "sub_event_type": c[_SUB], "plover_type": plover_type,
         "plover_mode": plover_mode, "family": family, "score": c[_SCORE]})
-    return tm
 
 
 def clear_caches() -> None:

@@ -23,7 +23,7 @@ from tightrope.extract.cues import get_cues
 from tightrope.extract.dates import DateMention, find_dates, prescan_dates
 from tightrope.extract.nlp import PhraseFinder, Spans, layout, lowered, make_doc
 from tightrope.extract.people import _find_people, _surname_hits
-from tightrope.models import DateValue, Document, Place
+from tightrope.models import DateValue, Document, Place, build
 from tightrope.resolve.actors import ActorKB, actor_spans
 from tightrope.resolve.places import Gazetteer, place_spans
 
@@ -99,24 +99,13 @@ def fold(s: str) -> str:
     return " ".join(s.lower().translate(_FOLD).split())
 
 
-# Mention(...) and Sentence(...) without their __init__: a fresh instance given a fresh dict of
-# every field as its __dict__ (what models.build does, less its checks and its copy of the
-# dict: ~1.5x faster, timeit; a document makes a few hundred Mentions).  Only for dataclasses
-# whose instances are plain __dict__ objects, as models.build requires too.
-_new = object.__new__
-_set = object.__setattr__
-assert not any(hasattr(c, a) for c in (Mention, Sentence) for a in ("__slots__", "__post_init__"))
-
-
 def _mention(start: int, end: int, text: str, kind: str, name: str, actor_id: str | None = None,
              actor_type: str | None = None, country: str | None = None, place: Place | None = None,
              method: str = "kb") -> Mention:
-    """Mention(...), as fast as it gets (see above)."""
-    m = _new(Mention)
-    _set(m, "__dict__", {"start": start, "end": end, "text": text, "kind": kind, "name": name,
-                         "actor_id": actor_id, "actor_type": actor_type, "country": country, "place": place,
-                         "method": method})
-    return m
+    """Mention(...) through models.build (a document makes a few hundred)."""
+    return build(Mention, {"start": start, "end": end, "text": text, "kind": kind, "name": name,
+                           "actor_id": actor_id, "actor_type": actor_type, "country": country, "place": place,
+                           "method": method})
 
 
 _QUOTE_PAIRS = re.compile(r"\u201c[^\u201c\u201d]{1,3000}?\u201d|\"[^\"\n]{1,3000}?\"|\u201c[^\u201c\u201d\"\n]{1,3000}?\"|\"[^\"\u201c\u201d\n]{1,3000}?\u201d")
@@ -130,12 +119,10 @@ _NEWLINES = re.compile(r"\n+")
 
 
 def _sentence(index: int, start: int, end: int, text: str, is_header: bool) -> Sentence:
-    """Sentence(...) as _mention makes a Mention, its default factories spelled out (same fields)."""
-    sentence = _new(Sentence)
-    _set(sentence, "__dict__", {"index": index, "start": start, "end": end, "text": text, "para": 0,
-                                "is_header": is_header, "mentions": [], "dates": [], "places": [], "subject": None,
-                                "memo": {}})
-    return sentence
+    """Sentence(...) through models.build, its default factories spelled out (same fields)."""
+    return build(Sentence, {"index": index, "start": start, "end": end, "text": text, "para": 0,
+                            "is_header": is_header, "mentions": [], "dates": [], "places": [], "subject": None,
+                            "memo": {}})
 
 
 def _sentences(text: str, spans: list[tuple[int, int]]) -> list[Sentence]:
