@@ -30,6 +30,9 @@ def test_report_chart_bar_selects_its_events(page, report_file, shots):
     page.goto(report_file.as_uri())
     bar = page.locator("#chart-dyad rect.bar").first
     bar.click()
+    # The selection is applied by the page's hashchange handler, which runs after click() returns:
+    # wait for it (up to 5 s) instead of reading the count at once (failed once in CI on the old text).
+    page.wait_for_function("document.querySelector('#f-count').innerText.includes('selection')", timeout=5000)
     assert "selection" in page.inner_text("#f-count")
     visible = page.locator("#events-table tbody tr:visible").count()
     assert visible >= 1 and str(visible) in page.inner_text("#f-count")
