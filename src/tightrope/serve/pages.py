@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from tightrope.report.spans import segments
 from tightrope.serve.queries import EventFilter
@@ -71,6 +72,17 @@ def _date(value: str | None) -> tuple[dt.date | None, str | None]:
         return None, f"ignored date {value!r}: use YYYY-MM-DD"
 
 
+def _map_html(r, f: EventFilter, params: dict[str, str]) -> Markup:
+    """The map of the first MAP_EVENTS matches (not just this page), each place a link that adds it
+    to the filter.  Rendered on its own: the autoescaped template's output, kept as Markup."""
+    from tightrope.report.geomap import event_map
+
+    emap = event_map(r.map_events(f, MAP_EVENTS), width=420)
+    for p in emap["points"]:
+        p["href"] = "/?" + urlencode({**params, "place": p["name"], "page": 1})
+    return Markup(_env().get_template("_map.html.j2").render(map=emap))
+
+
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request, date_from: str | None = None, date_to: str | None = None, actor: str | None = None,
           type: str | None = None, place: str | None = None, page: int = 1) -> HTMLResponse:
@@ -78,25 +90,23 @@ def index(request: Request, date_from: str | None = None, date_to: str | None = 
     f = EventFilter(d0, d1, (actor or "").strip()[:200] or None, (type or "").strip()[:100] or None,
                     (place or "").strip()[:200] or None)
     page = max(1, min(page, 100_000))
-    with request.app.state.store.read() as r:
+    params = {k: v for k, v in {"date_from": date_from, "date_to": date_to, "actor": actor, "type": type,
+                                "place": place}.items() if v}
+    store = request.app.state.store
+    with store.read() as r:
         total, rows = r.events(f, PAGE, (page - 1) * PAGE)
-        # The map shows the first MAP_EVENTS matches, not just this page: their places only.
-        matching = r.map_events(f, MAP_EVENTS)
+        # The unfiltered map (the landing page's, and every page of it) is the same until the store
+        # changes: ~0.3 s of its 0.4 s at a million events (5,000 places to query, project, render).
+        # A filtered one is built per request; its links carry the request's own parameters.
+        map_html = _map_html(r, f, params) if params else store.memo("index_map", lambda: _map_html(r, f, params))
         titles = r.titles([e["doc_id"] for e in rows])
         facets = r.facets()
         actors = r.actors(ACTOR_CHOICES)
         counts = {t: r.count(t) for t in ("documents", "events", "statements", "stats")}
-    params = {k: v for k, v in {"date_from": date_from, "date_to": date_to, "actor": actor, "type": type,
-                                "place": place}.items() if v}
     pages = {"prev": urlencode({**params, "page": page - 1}) if page > 1 else None,
              "next": urlencode({**params, "page": page + 1}) if page * PAGE < total else None}
-    from tightrope.report.geomap import event_map
-
-    emap = event_map(matching, width=420)
-    for p in emap["points"]:
-        p["href"] = "/?" + urlencode({**params, "place": p["name"], "page": 1})
-    return render("index.html.j2", map=emap, rows=rows, total=total, titles=titles, facets=facets, actors=actors,
-                  counts=counts, f=params, page=page, pages=pages, notes=[n for n in (e0, e1) if n],
+    return render("index.html.j2", map_html=map_html, rows=rows, total=total, titles=titles, facets=facets,
+                  actors=actors, counts=counts, f=params, page=page, pages=pages, notes=[n for n in (e0, e1) if n],
                   ingest=request.app.state.ingest_enabled)
 
 
