@@ -140,6 +140,46 @@ def _sys_tightrope(n: int, workers: int) -> dict:
     return {"seconds": time.perf_counter() - t0, "startup": startup, "peak_mb": _peak_mb()}
 
 
+def _chunk_cpu(docs) -> tuple[float, int]:
+    """A pool task: extract a chunk, report the worker's CPU seconds for it."""
+    from tightrope.extract import extract_document
+
+    c0 = time.process_time()
+    for d in docs:
+        extract_document(d)
+    return time.process_time() - c0, len(docs)
+
+
+def _sys_scaling(n: int, workers: int, segments: int = 3) -> dict:
+    """One process and a pool of ``workers``, alternating over ``segments`` slices of the corpus.
+
+    Separate runs minutes apart compare different machine speeds (the same single-process
+    run measured 38-56 articles/s within one bench): here both run each slice back to back,
+    seconds apart, with the pool started once, and the workers' CPU time tells how busy
+    they were and what an article costs them.  Each slice ends on one worker finishing the
+    last chunk, so slices stay long: 3 of 600 articles (~2 s each on the pool)."""
+    from tightrope.extract import extract_document
+    from tightrope.scale.local import CHUNK, _chunks, _pool
+
+    docs = corpus(n)
+    extract_document(docs[0])
+    single = pooled = worker_cpu = single_cpu = 0.0
+    with _pool(workers) as pool:
+        list(pool.map(_chunk_cpu, list(_chunks(docs[:CHUNK * workers], CHUNK))))  # forks and warms the workers
+        for k in range(segments):
+            part = docs[k::segments]
+            t0, c0 = time.perf_counter(), time.process_time()
+            for d in part:
+                extract_document(d)
+            single += time.perf_counter() - t0
+            single_cpu += time.process_time() - c0
+            t0 = time.perf_counter()
+            worker_cpu += sum(c for c, _ in pool.map(_chunk_cpu, list(_chunks(part, CHUNK))))
+            pooled += time.perf_counter() - t0
+    return {"single": single, "pooled": pooled, "busy": worker_cpu / (workers * pooled),
+            "worker_ms": worker_cpu * 1000 / n, "single_ms": single_cpu * 1000 / n, "segments": segments}
+
+
 def _sys_store(n: int) -> dict:
     from tightrope import pipeline
     from tightrope.extract import extract_document
@@ -321,7 +361,11 @@ def main() -> None:
     floor = line("baseline A: spaCy blank tokenizer", min(runs["floor"], key=lambda r: r["seconds"]))
     print(f"ratio tightrope / tokenizer floor: {ours / floor:.3f}")
     if pooled:
-        print(f"scaling --workers {args.workers} / 1 process: {pooled / ours:.2f}x")
+        print(f"scaling --workers {args.workers} / 1 process: {pooled / ours:.2f}x (best runs, minutes apart)")
+        sc = _in_process(_sys_scaling, args.n, args.workers)
+        print(f"scaling --workers {args.workers} / 1 process, alternating in one process over {sc['segments']} "
+              f"slices: {sc['single'] / sc['pooled']:.2f}x; workers busy {100 * sc['busy']:.0f}% of the time; "
+              f"CPU ms per article {sc['worker_ms']:.1f} in a worker, {sc['single_ms']:.1f} in one process")
     ner = None if args.skip_ner else _in_process(_sys_ner, args.n)
     if ner is None:
         print("baseline B: no en_core_web_sm model installed (pip install 'tightrope[bench]'); skipped")

@@ -189,3 +189,36 @@ def test_latest_new_fronts_are_the_tail(store, n, max_ids):
     assert total == len(every)
     assert [(f.kind, f.key, f.month) for f in latest] == [(f.kind, f.key, f.month) for f in tail]
     assert [f.events for f in latest] == [f.events[:max_ids] for f in tail]
+
+
+@pytest.mark.parametrize("by", ["front", "dyad", "target", "country"])
+@pytest.mark.parametrize("canonical", [True, False])
+def test_violent_month_counts_are_the_count_series(store, by, canonical):
+    keys, months, counts = signals_sql.violent_month_counts(store, by, canonical=canonical)
+    ref = trends.count_events_sql(store, by, "month", canonical=canonical, violent_only=True, max_ids=0)
+    assert months == list(ref.periods)
+    assert keys == list(ref.series())  # the same order: most events first, ties by key
+    assert dict(zip(keys, counts.tolist())) == ref.series()
+
+
+def test_non_ascii_keys_order_as_python(tmp_path):
+    """Python orders str by code point, DuckDB by UTF-8 bytes (the same order); either way
+    Python's sort has the last word.  Names outside ASCII, in every plane, alarm and turn new."""
+    names = ["Ωmega", "Zeta", "éclair", "Ḥamas", "a", "Ä", "\U0001F600 group", "Z", "ｚ"]
+    events = [dict(date=f"2024-{m:02d}-10", actor1=a, actor2=b, country=c)
+              for m in (1, 2, 7) for a, b, c in zip(names, names[::-1], names[1:] + names[:1])]
+    events += [dict(date=f"2024-{m:02d}-12", actor1="filler", actor2="x", country="x") for m in range(1, 8)]
+    for m in range(1, 13):  # a rising front, for the CUSUM
+        n = 2 + (m > 6) * 20
+        events += [dict(date=f"2024-{m:02d}-05", actor1="Ḥamas", actor2="Israël", country="Israël")] * n
+    st = make_store(tmp_path / "u.duckdb", events)
+    try:
+        for by in ("dyad", "front", "target"):
+            new = overview.signals(st, by=by)
+            assert new == old_signals(st, by=by)
+            assert any(e.series.startswith("events: ") and "Israël" in e.series for e in new["escalations"])
+        assert len({f.key for f in new["new_fronts"]}) > 5
+        for quiet in (1, 3):
+            assert signals_sql.new_fronts(st, quiet=quiet) == sg.new_fronts(trends.load_events(st), quiet=quiet)
+    finally:
+        st.close()

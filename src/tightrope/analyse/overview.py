@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 
-from tightrope.analyse import signals as sg
 from tightrope.analyse import trends as tr
 
 
@@ -29,10 +28,7 @@ def signals(store, *, by: str = "front") -> dict[str, Any]:
     """Escalations in the articles' reported monthly figures and in our own event counts."""
     from tightrope.analyse import signals_sql
 
-    escalations = []
-    for name, (months, values, evidence) in tr.reported_series(store.rows("stats"), tr.published_dates(store)).items():
-        escalations.extend(sg.detect_escalation(f"reported: {name}", months, values, evidence))
-    escalations += signals_sql.event_escalations(store, by)
+    escalations = signals_sql.reported_escalations(store) + signals_sql.event_escalations(store, by)
     return {"escalations": tuple(escalations), "intensity": signals_sql.intensity_index(store),
             "new_fronts": signals_sql.new_fronts(store)}
 

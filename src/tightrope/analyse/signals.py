@@ -10,6 +10,9 @@ the ACLED Middle-East benchmark), so a Poisson test flags nearly every month
   excursion began (Page's classic estimate).
 * ``bocpd``: Bayesian online change-point detection (Adams & MacKay 2007)
   with an NB likelihood of known size and a conjugate Beta prior on p.
+
+These scalar versions are the reference; ``signals_vec`` runs both over thousands of
+series at once (the store's keys) and is held equal to them.
 """
 
 from __future__ import annotations
@@ -132,15 +135,19 @@ def detect_escalation(series: str, months: Sequence[str], counts: Sequence[float
     if not alarms:  # most series never alarm: skip the O(months^2) change-point posteriors
         return ()
     runs = bocpd(counts, size=kw.get("size", NB_SIZE))
-    y = np.asarray(counts, float)
-    out = []
-    for al in alarms:
-        after = float(y[al.start:al.index + 1].mean())
-        ev = tuple(e for m in months[max(0, al.start - 1):al.index + 1] for e in (evidence or {}).get(m, ()))
-        out.append(Escalation(series, months[al.start], months[al.index], round(al.baseline, 3), round(after, 3),
-                              round(after / al.baseline, 3) if al.baseline else math.inf, round(al.statistic, 3),
-                              round(float(runs[al.index][al.index - al.start]), 3), ev))
-    return tuple(out)
+    return tuple(escalation(series, months, counts, al, float(runs[al.index][al.index - al.start]), evidence)
+                 for al in alarms)
+
+
+def escalation(series: str, months: Sequence[str], counts: Sequence[float], alarm: Alarm, change_probability: float,
+               evidence: dict[str, tuple[str, ...]] | None = None) -> Escalation:
+    """One alarm as reported; shared with the batched detector (signals_vec) so both round alike."""
+    al = alarm
+    after = float(np.asarray(counts, float)[al.start:al.index + 1].mean())
+    ev = tuple(e for m in months[max(0, al.start - 1):al.index + 1] for e in (evidence or {}).get(m, ()))
+    return Escalation(series, months[al.start], months[al.index], round(al.baseline, 3), round(after, 3),
+                      round(after / al.baseline, 3) if al.baseline else math.inf, round(al.statistic, 3),
+                      round(change_probability, 3), ev)
 
 
 # -- intensity index -------------------------------------------------------

@@ -14,9 +14,15 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 
+import numpy as np
+
 from tightrope.analyse import signals as sg
+from tightrope.analyse import signals_vec
 from tightrope.analyse import trends as tr
 from tightrope.analyse.periods import full_range
+
+
+PREFIX = "events: "  # the escalations' series names: the prefix, then the key
 
 
 def _q(xs) -> str:
@@ -44,13 +50,9 @@ def intensity_index(store, freq: str = "month", top: int = 3, *,
     # Top events: the heaviest first, ties in load order (Python's stable sort).  The SQL weight
     # orders as the Python one does: distinct (type, deaths) pairs never give equal weights
     # (base * (1 + ln(1 + d)) with bases 0.5-3 and whole d), and equal pairs compute alike.
-    w_sql = f"{base_weight_sql()} * (1 + ln(1 + greatest(coalesce(fatalities, 0), 0)))"
     tops: dict[str, tuple[str, ...]] = {}
     if top > 0:
-        rows = store.con.execute(
-            k + f"SELECT period, list(event_id ORDER BY w DESC, {order}) FROM (SELECT *, {w_sql} AS w FROM k "
-            f"WHERE period IS NOT NULL AND {base_weight_sql()} > 0 QUALIFY row_number() OVER "
-            f"(PARTITION BY period ORDER BY w DESC, {order}) <= ?) GROUP BY period", params + [top]).fetchall()
+        rows = store.con.execute(k + _top_events_sql(order), params + [top, top]).fetchall()
         tops = {p: tuple(ids) for p, ids in rows}
     out = []
     for p in full_range(list(per), freq):
@@ -64,6 +66,24 @@ def intensity_index(store, freq: str = "month", top: int = 3, *,
     return tuple(out)
 
 
+def _top_events_sql(order: str) -> str:
+    """The ``top`` heaviest events per period (two ``?``: top, top), after ``keyed_sql``'s CTEs.
+
+    Ranking every event of a period is a sort of ~10^5 rows per month.  A period's top events
+    all weigh at least its floor: the lightest weight with fewer than ``top`` events above it
+    (from counts per weight), so only the events at or above the floor are ranked.  Floor and
+    events compare the same SQL expression, so no rounding can drop one.
+    """
+    w_sql = f"{base_weight_sql()} * (1 + ln(1 + greatest(coalesce(fatalities, 0), 0)))"
+    return (f", kw AS (SELECT *, {w_sql} AS w FROM k WHERE period IS NOT NULL AND {base_weight_sql()} > 0), "
+            "wn AS (SELECT period, w, count(*) AS n FROM kw GROUP BY ALL), "
+            "floors AS (SELECT period, min(w) AS floor FROM (SELECT period, w, sum(n) OVER (PARTITION BY period "
+            "  ORDER BY w DESC ROWS UNBOUNDED PRECEDING) - n AS above FROM wn) WHERE above < ? GROUP BY period) "
+            f"SELECT period, list(event_id ORDER BY w DESC, {order}) FROM (SELECT kw.* FROM kw JOIN floors "
+            f"USING (period) WHERE w >= floor QUALIFY row_number() OVER (PARTITION BY period ORDER BY w DESC, "
+            f"{order}) <= ?) GROUP BY period")
+
+
 def _front_cells(store, quiet: int, min_events: int, canonical: bool) -> tuple[str, list, str]:
     """SQL for the new-front cells: ``kv`` (violent events with kind and key) and ``hit`` (kind, key, m)."""
     body, order, _ = tr.events_sql(store, canonical=canonical, publisher=False)
@@ -74,11 +94,12 @@ def _front_cells(store, quiet: int, min_events: int, canonical: bool) -> tuple[s
            f"obs AS (SELECT m, row_number() OVER (ORDER BY m) - 1 AS i FROM "
            f"  (SELECT DISTINCT strftime(event_date, '%Y-%m') AS m FROM ev WHERE {dated})), "
            f"v AS (SELECT strftime(event_date, '%Y-%m') AS m, * FROM ev WHERE {dated} AND {tr.violent_sql()}), "
-           # Python drops keys with a '?' part (an unnamed side): split as it splits.
-           f"kv AS (SELECT * FROM ({keyed}) WHERE NOT list_contains(string_split(key, ' -> '), '?')), "
+           f"kv AS ({keyed}), "
            "c AS (SELECT kind, key, m, count(*) AS n FROM kv GROUP BY ALL), "
+           # Python drops keys with a '?' part (an unnamed side): split as it splits, once per cell,
+           # not per event (the cells' events are only read through ``hit``).
            "ci AS (SELECT c.*, obs.i, lag(obs.i) OVER (PARTITION BY kind, key ORDER BY obs.i) AS prev "
-           "  FROM c JOIN obs USING (m)), "
+           "  FROM c JOIN obs USING (m) WHERE NOT list_contains(string_split(key, ' -> '), '?')), "
            "hit AS (SELECT kind, key, m FROM ci WHERE i >= ? AND n >= ? AND (prev IS NULL OR prev < i - ?)) ")
     return sql, [quiet, min_events, quiet], order
 
@@ -91,10 +112,19 @@ def new_fronts(store, *, quiet: int = 3, min_events: int = 1, canonical: bool = 
     previous cell (any size) lies more than ``quiet`` observed months back.
     """
     sql, params, order = _front_cells(store, quiet, min_events, canonical)
-    rows = store.con.execute(sql + f"SELECT kind, key, m, list(event_id ORDER BY {order}) FROM kv "
-                                   "JOIN hit USING (kind, key, m) GROUP BY ALL", params).fetchall()
-    out = [sg.NewFront(kind, key, m, quiet, tuple(ids)) for kind, key, m, ids in rows]
-    return tuple(sorted(out, key=lambda f: (f.month, f.kind, f.key)))
+    # ~10^5 alerts at a million events: their ids come as sorted flat rows, cut into cells here;
+    # DuckDB's ordered list() per cell costs more than the sort.  The SQL order makes Python's
+    # sort (the one that decides the order) a single pass.
+    got = store.con.execute(sql + f"SELECT m, kind, key, event_id FROM kv JOIN hit USING (kind, key, m) "
+                                  f"ORDER BY m, kind, key, {order}", params).fetchnumpy()
+    cols = [got[c] for c in ("m", "kind", "key")]
+    first = np.ones(len(got["event_id"]), bool)  # the first row of each cell
+    first[1:] = np.logical_or.reduce([c[1:] != c[:-1] for c in cols])
+    cuts = np.flatnonzero(first).tolist()
+    ids = got["event_id"].tolist()
+    cells = sorted(zip(*(c[cuts].tolist() for c in cols),
+                       (tuple(ids[a:b]) for a, b in zip(cuts, cuts[1:] + [len(ids)]))))
+    return tuple(sg.NewFront(kind, key, month, quiet, evs) for month, kind, key, evs in cells)
 
 
 def latest_new_fronts(store, n: int, *, max_ids: int | None = None, quiet: int = 3, min_events: int = 1,
@@ -117,21 +147,53 @@ def latest_new_fronts(store, n: int, *, max_ids: int | None = None, quiet: int =
     return len(cells), tuple(sg.NewFront(kind, key, m, quiet, got[(kind, key, m)]) for m, kind, key in chosen)
 
 
+def violent_month_counts(store, by: str = "front", *,
+                         canonical: bool = True) -> tuple[list[str], list[str], np.ndarray]:
+    """(keys, months, counts: keys x months) with the values and key order of
+    ``count_events_sql(store, by, "month", violent_only=True).series()``, as one matrix:
+    10^5 zero-filled ``CountRow`` objects would cost more than the detectors that read them."""
+    k, params, _ = tr.keyed_sql(store, by, "month", canonical=canonical, violent_only=True)
+    got = store.con.execute(k + "SELECT key, period, count(*) AS n FROM k WHERE period IS NOT NULL GROUP BY ALL",
+                            params).fetchnumpy()
+    if not len(got["n"]):
+        return [], [], np.zeros((0, 0), np.int64)
+    months = full_range(sorted(set(got["period"])), "month")  # quiet months in between count 0
+    col = _codes(got["period"], {m: i for i, m in enumerate(months)})
+    keys = sorted(set(got["key"]))  # Python's str order, as count_events_sql sorts its keys
+    row = _codes(got["key"], {key: i for i, key in enumerate(keys)})
+    totals = np.bincount(row, weights=got["n"], minlength=len(keys))
+    order = np.lexsort((np.arange(len(keys)), -totals))  # the most events first, ties by key
+    rank = np.empty(len(keys), np.int64)
+    rank[order] = np.arange(len(keys))
+    counts = np.zeros((len(keys), len(months)), np.int64)
+    counts[rank[row], col] = got["n"]
+    return [keys[i] for i in order], months, counts
+
+
+def _codes(values: np.ndarray, index: dict[str, int]) -> np.ndarray:
+    return np.fromiter(map(index.__getitem__, values), np.int64, len(values))
+
+
 def event_escalations(store, by: str = "front", *, canonical: bool = True) -> list[sg.Escalation]:
     """The ``events: KEY`` escalations of ``overview.signals``: NB-CUSUM alarms on monthly violent-event
-    counts per key.  Counts come without ids; only the months an alarm cites fetch their ids."""
-    counts = tr.count_events_sql(store, by, "month", canonical=canonical, violent_only=True, max_ids=0)
-    periods = list(counts.periods)
-    found: list[tuple[str, sg.Escalation]] = []
-    for key, values in counts.series().items():
-        found += [(key, e) for e in sg.detect_escalation(f"events: {key}", periods, values, {})]
+    counts per key, every key at once (signals_vec).  Only the months an alarm cites fetch their ids."""
+    keys, periods, counts = violent_month_counts(store, by, canonical=canonical)
+    found = signals_vec.detect_escalations([f"{PREFIX}{key}" for key in keys], periods, counts)
+    at = {m: i for i, m in enumerate(periods)}
     # The evidence detect_escalation cites: the month before the change through the alarm month.
-    spans = {}
-    for key, e in found:
-        start, end = periods.index(e.change_month), periods.index(e.alarm_month)
-        spans[(key, e.change_month, e.alarm_month)] = periods[max(0, start - 1):end + 1]
-    ids = tr.cell_ids(store, {(key, m) for (key, _, _), ms in spans.items() for m in ms}, by, "month",
+    spans = [(e.series[len(PREFIX):], periods[max(0, at[e.change_month] - 1):at[e.alarm_month] + 1]) for e in found]
+    ids = tr.cell_ids(store, {(key, m) for key, ms in spans for m in ms}, by, "month",
                       canonical=canonical, violent_only=True)
-    return [dataclasses.replace(e, evidence=tuple(i for m in spans[(key, e.change_month, e.alarm_month)]
-                                                  for i in ids.get((key, m), ())))
-            for key, e in found]
+    return [dataclasses.replace(e, evidence=tuple(i for m in ms for i in ids.get((key, m), ())))
+            for e, (key, ms) in zip(found, spans)]
+
+
+def reported_escalations(store) -> list[sg.Escalation]:
+    """The ``reported: ...`` escalations of ``overview.signals``: alarms on the articles' monthly figures.
+    A handful of series, some not whole counts: the scalar detector, the reference itself."""
+    stats = store.rows("stats")
+    # Publication dates of the documents with figures only (``published_dates`` reads every document).
+    published = dict(store.con.execute("SELECT doc_id, published FROM documents WHERE doc_id IN "
+                                       "(SELECT doc_id FROM stats)").fetchall())
+    return [e for name, (months, values, evidence) in tr.reported_series(stats, published).items()
+            for e in sg.detect_escalation(f"reported: {name}", months, values, evidence)]
