@@ -184,3 +184,18 @@ def test_sql_counts_top_keys_and_capped_evidence(mixed):
 def test_stat_comparison_from_sql_equals_python(mixed):
     assert trends.trends_store(mixed)["reported_vs_ours"] == overview.trends(mixed)["reported_vs_ours"]
     assert trends.trends_store(mixed)["counts"] == overview.trends(mixed)["counts"]
+
+
+@pytest.mark.parametrize("stats", [[], [{"value": 6, "start": "2024-08-01", "end": "2024-08-31"}]])
+def test_published_dates_with_stats_are_those_of_the_documents_holding_figures(tmp_path, stats):
+    from tightrope.models import DateValue, Document
+
+    store = make_store(tmp_path / "s.duckdb", [], stats=stats)
+    try:
+        store.add_documents([Document("dother", "y" * 50, published=DateValue(dt.date(2024, 9, 1), "day", "metadata"))])
+        full = trends.published_dates(store)
+        assert set(full) == {"dtest", "dother"}
+        expected = {"dtest": full["dtest"]} if stats else {}
+        assert trends.published_dates(store, with_stats=True) == expected
+    finally:
+        store.close()

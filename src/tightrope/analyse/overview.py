@@ -46,7 +46,7 @@ def forecasts(store, *, by: str = "country", horizon: int = 3, n: int = 1000, se
         units = list(series)
         out += forecast_units(units, list(counts.periods), np.array([series[u] for u in units], float),
                               horizon=horizon, n=n, seed=seed)
-    for name, (months, values, _) in tr.reported_series(store.rows("stats"), tr.published_dates(store)).items():
+    for name, (months, values, _) in tr.reported_series(store.rows("stats"), tr.published_dates(store, with_stats=True)).items():
         out += forecast_units([f"reported: {name}"], months, np.array([values], float), horizon=horizon, n=n,
                               seed=seed)
     return {"forecasts": tuple(out)}

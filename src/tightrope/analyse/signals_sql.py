@@ -191,9 +191,6 @@ def event_escalations(store, by: str = "front", *, canonical: bool = True) -> li
 def reported_escalations(store) -> list[sg.Escalation]:
     """The ``reported: ...`` escalations of ``overview.signals``: alarms on the articles' monthly figures.
     A handful of series, some not whole counts: the scalar detector, the reference itself."""
-    stats = store.rows("stats")
-    # Publication dates of the documents with figures only (``published_dates`` reads every document).
-    published = dict(store.con.execute("SELECT doc_id, published FROM documents WHERE doc_id IN "
-                                       "(SELECT doc_id FROM stats)").fetchall())
-    return [e for name, (months, values, evidence) in tr.reported_series(stats, published).items()
+    published = tr.published_dates(store, with_stats=True)
+    return [e for name, (months, values, evidence) in tr.reported_series(store.rows("stats"), published).items()
             for e in sg.detect_escalation(f"reported: {name}", months, values, evidence)]

@@ -123,7 +123,7 @@ def scaled_outlook(store: Store, monthly: list[tuple[str, int]], top: int, *, se
         from tightrope.analyse.forecast import forecast_units
 
         counts_only = store.rows("stats", "WHERE coalesce(unit, 'count') = 'count'")
-        reported = tr.reported_series(counts_only, tr.published_dates(store))
+        reported = tr.reported_series(counts_only, tr.published_dates(store, with_stats=True))
         escalations = [e for name, (months, values, ev) in reported.items()
                        for e in sg.detect_escalation(f"reported: {name}", months, values, ev)]
         # A few ids per month suffice as evidence links; the dashboard lists the rest.
