@@ -23,7 +23,20 @@ def phrase_regex(phrases: list[str], *, case_sensitive: bool = False) -> re.Patt
     is not the verb "states", nor "Claims" in a headline a claim."""
     alts = sorted({p if case_sensitive else p.lower() for p in phrases}, key=len, reverse=True)
     body = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts)
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", 0 if case_sensitive else re.IGNORECASE)
+    rx = re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", 0 if case_sensitive else re.IGNORECASE)
+    _PHRASES[id(rx)] = (rx, tuple(alts))
+    return rx
+
+
+# phrase_regex's patterns and their phrases, by id (the entry keeps the pattern alive, so its id
+# is not reused): args.twin_of lays a cue list out as a trie (nlp.phrase_trie) from them.
+_PHRASES: dict[int, tuple[re.Pattern[str], tuple[str, ...]]] = {}
+
+
+def phrases_of(rx: re.Pattern[str]) -> tuple[str, ...] | None:
+    """The phrases ``rx`` was built from by phrase_regex; None for any other pattern."""
+    hit = _PHRASES.get(id(rx))
+    return hit[1] if hit is not None and hit[0] is rx else None
 
 
 @dataclass(frozen=True)
