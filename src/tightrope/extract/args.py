@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tightrope.extract.context import DocContext, Mention, Sentence
-from tightrope.extract.cues import get_cues, holds_any, necessary_keys, phrases_of
+from tightrope.extract.cues import get_cues, holds_any, necessary_keys, phrases_of, trie_of
 from tightrope.extract.numbers import find_numbers
-from tightrope.extract.nlp import lowered, phrase_trie
+from tightrope.extract.nlp import lowered
 from tightrope.models import Place
 
 STATE_TYPES = {"state", "state_force", "government_body"}
@@ -118,7 +118,7 @@ def _make_twin(rx: re.Pattern[str]) -> re.Pattern[str] | None:
                                                                  for p in phrases):
         # A cue list: as a trie re leaves a position at its first letter that starts no phrase,
         # where the flat alternation tries every phrase there (speech verbs, event nouns...).
-        return re.compile(phrase_trie(phrases))
+        return trie_of(rx)
     bare = src.replace("(?P<", "(?<")  # a named group is no literal
     if rx.flags & re.IGNORECASE and src.isascii() and bare == bare.lower() and not _UNTWINNABLE.search(src):
         return re.compile(src, rx.flags & ~re.IGNORECASE)

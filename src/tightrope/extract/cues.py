@@ -39,6 +39,18 @@ def phrases_of(rx: re.Pattern[str]) -> tuple[str, ...] | None:
     return hit[1] if hit is not None and hit[0] is rx else None
 
 
+def trie_of(rx: re.Pattern[str]) -> re.Pattern[str] | None:
+    """phrase_regex's pattern ``rx`` laid out as a trie (nlp.phrase_trie: the same matches, without
+    trying the flat alternation whole at every position); lower-case, for lowered text, when rx
+    ignores case.  None for a pattern phrase_regex did not build."""
+    from tightrope.extract.nlp import phrase_trie
+
+    phrases = phrases_of(rx)
+    if phrases is None:
+        return None
+    return re.compile(phrase_trie(phrases, case_sensitive=not rx.flags & re.IGNORECASE))
+
+
 @dataclass(frozen=True)
 class Cues:
     raw: dict[str, Any]

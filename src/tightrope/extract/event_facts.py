@@ -69,9 +69,7 @@ def lexicon() -> SimpleNamespace:
         negation=cue_index(raw["negation"]), irrealis=cue_index(raw["irrealis"]),
         claims=tuple(cue_index(v) for v in raw["claim_status"].values()),  # in cues.claim's order
         claim_tries=claim_tries(cues),
-        negation_rx=as_trie(cues.negation, raw["negation"], False),
-        irrealis_rx=as_trie(cues.irrealis, [v for w in raw["irrealis"] for v in (
-            (w,) if w in raw["irrealis_lowercase_only"] else (w, w.capitalize()))], True),
+        negation_rx=as_trie(cues.negation), irrealis_rx=as_trie(cues.irrealis),
     )
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from tightrope.extract.cues import phrase_regex
-from tightrope.extract.nlp import lowered, phrase_trie
+from tightrope.extract.cues import trie_of
+from tightrope.extract.nlp import lowered
 
 _TOKEN = re.compile(r"\w+")
 
@@ -55,13 +55,13 @@ def _may_table() -> list:
     return table
 
 
-def as_trie(rx: re.Pattern[str], phrases, case_sensitive: bool) -> tuple[re.Pattern[str], re.Pattern[str], bool]:
-    """(rx, its trie, whether the trie runs on lowered text): nlp.phrase_trie finds the same
-    matches without trying a flat alternation whole at every position, where rx is
-    phrase_regex's pattern of the list (else rx stands)."""
-    if rx.pattern != phrase_regex(phrases, case_sensitive=case_sensitive).pattern:
+def as_trie(rx: re.Pattern[str]) -> tuple[re.Pattern[str], re.Pattern[str], bool]:
+    """(rx, its trie, whether the trie runs on lowered text): cues.trie_of where rx is
+    phrase_regex's pattern of a list (else rx stands)."""
+    trie = trie_of(rx)
+    if trie is None:
         return rx, rx, False
-    return rx, re.compile(phrase_trie(phrases, case_sensitive=case_sensitive)), not case_sensitive
+    return rx, trie, bool(rx.flags & re.IGNORECASE)
 
 
 def cue_in(cue: tuple[re.Pattern[str], re.Pattern[str], bool], text: str) -> bool:
@@ -77,8 +77,8 @@ def claim_tries(cues) -> tuple[tuple[str, re.Pattern[str]], ...]:
     """cues.claim with each flat alternation as its trie (nlp.phrase_trie, same matches; a flat
     one is tried whole at every position), where the pattern is phrase_regex's of its list."""
     out = []
-    for (status, rx), phrases in zip(cues.claim, cues.raw["claim_status"].values()):
-        if rx.pattern == phrase_regex(phrases, case_sensitive=True).pattern and not rx.flags & re.IGNORECASE:
-            rx = re.compile(phrase_trie(phrases, case_sensitive=True))
+    for status, rx in cues.claim:
+        if not rx.flags & re.IGNORECASE:
+            rx = trie_of(rx) or rx
         out.append((status, rx))
     return tuple(out)
