@@ -31,9 +31,10 @@ FLOORS = {
     ("plover_gsr", "all", None, "source_accuracy"): 0.85,
     ("plover_gsr", "all", None, "target_accuracy"): 0.68,
     # End-to-end article extractor (first event of each text); may only rise.
-    ("article_case2021", "all", None, "with_event"): 0.82,
-    ("article_case2021", "all", None, "weighted_f1"): 0.69,
-    ("article_case2021", "heldout_even", None, "weighted_f1"): 0.66,
+    # (Raised when weapons found or seized became events: 0.852, 0.711, 0.688 measured.)
+    ("article_case2021", "all", None, "with_event"): 0.84,
+    ("article_case2021", "all", None, "weighted_f1"): 0.70,
+    ("article_case2021", "heldout_even", None, "weighted_f1"): 0.68,
     ("article_plover_gsr", "all", None, "with_event"): 0.58,
     ("article_plover_gsr", "all", None, "event_accuracy"): 0.44,
 }

@@ -115,6 +115,30 @@ def test_interception_makes_interceptor_the_target():
     assert "Israel" in (ev.actor2 or "") + (ev.assoc_actor_2 or "")
 
 
+# --- weapons found or seized (ACLED: disrupted weapons use) ----------------------------------
+@pytest.mark.parametrize("body", [
+    "Iraqi police seized four rifles and a box of ammunition in Kirkuk on Sunday.",
+    "Two roadside bombs were found near Tikrit on Monday.",
+    "An arms cache has been discovered in a farmhouse near Baiji, the army said on Tuesday.",
+    "On Friday troops displayed weapons seized in a raid near Mosul.",
+    "Grenades and detonators that soldiers uncovered on Thursday were taken to a base in Samarra.",
+])
+def test_weapons_found_or_seized(body):
+    x = run(body)
+    assert x.events and x.events[0].sub_event_type == "Disrupted weapons use", [e.to_row() for e in x.events]
+
+
+@pytest.mark.parametrize("body", [
+    "Militants hurled grenades at a checkpoint in Kirkuk on Sunday.",
+    "Rockets were fired at the Baghdad embassy compound on Sunday.",
+    "Two explosive-laden drones were launched at the base on Monday; one was intercepted and the other hit a hangar.",
+    "Investigators said on Monday that the rifle had been bought legally last year.",
+    "The police will search the farms near Baiji for weapons on Friday.",
+])
+def test_weapon_use_or_talk_is_no_seizure(body):
+    assert all(e.sub_event_type != "Disrupted weapons use" for e in run(body).events)
+
+
 # --- verbal and diplomatic events ------------------------------------------------------------
 @pytest.mark.parametrize("body,plover,actor1,actor2", [
     ("On Monday, Iraq accused Israel of violating its airspace.", "ACCUSE", "Iraq", "Israel"),

@@ -26,6 +26,7 @@ from tightrope.extract.context import DocContext, Mention, Sentence
 from tightrope.extract.discourse import ORG_TYPES
 from tightrope.extract.event_facts import LAST_ALPHA, RELATIVE, WORDCHAR, SentenceFacts, lexicon
 from tightrope.extract.events_cues import cue_in, cue_index
+from tightrope.extract.trigger_lexicon import LEX
 from tightrope.models import DateValue, Event, Provenance, build
 
 _WORD_TOKEN = re.compile(r"[A-Za-z][\w'-]*")
@@ -60,6 +61,9 @@ _PLOVER_RANK = {"ASSAULT": 0, "PROTEST": 1, "COERCE": 2, "MOBILIZE": 3, "SANCTIO
 
 
 _PASSIVE = cue_index(_PASSIVE_WORDS)
+# The words a gapped term may span after its first part: a gap of up to 4 and one more
+# (trigger_match._match_rest).
+_WORDS_AFTER = re.compile(r"((?:[ \t]+[\w'-]+){0,5})")
 
 
 def _trigger(t: TriggerMatch, **changes) -> TriggerMatch:
@@ -103,6 +107,11 @@ def _eventive_verb(f: SentenceFacts, t: TriggerMatch, words: list[str]) -> bool:
         return True  # "Protesters poured into the streets": the crowd noun plus a past verb
     head = words[0] if words else ""
     text, rel = f.text, t.start - f.s.start
+    if t.sub_event_type in LEX.pair_subtypes and _found_after(text, t.end - f.s.start, lex.past_irregular):
+        # "an arms cache was discovered", "weapons seized on a boat": the weapon, then its finding
+        # or seizure.  (Only these: any passive after a weapon, "explosive-laden drones were
+        # launched", made the weapon an event of its own, coded by the whole sentence.)
+        return True
     if head.endswith("ed") or head in lex.past_irregular:
         prev = f.last_word(rel, LAST_ALPHA)
         # "the number of wounded", "the injured": a participle used as a noun is no event.
@@ -114,6 +123,16 @@ def _eventive_verb(f: SentenceFacts, t: TriggerMatch, words: list[str]) -> bool:
         attached = text[:rel].rstrip().endswith(",") or any(
             m.end <= t.start and t.start - m.end <= 2 for m in f.s.mentions)
         return attached and not (prev and prev[1].lower() in lex.ing_blockers)
+    return False
+
+
+def _found_after(text: str, end: int, past_irregular: frozenset[str]) -> bool:
+    """A past form of a finding or seizing verb (the ``pairs`` verbs of event_patterns.yaml) in the
+    few words after the trigger, as its ``noun * verb`` term allows: "explosives were found",
+    "firearms troops seized", "ammunition has been discovered"."""
+    for w in _WORDS_AFTER.match(text, end).group(1).lower().split():
+        if (w.endswith("ed") or w in past_irregular) and LEX.lemma.get(w, w) in LEX.pair_verbs:
+            return True
     return False
 
 

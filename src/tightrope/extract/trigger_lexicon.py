@@ -143,7 +143,7 @@ class _Lexicon:
                 names_ok=bool(g.get("names_ok", False)),
                 tags=frozenset([gid, *(g.get("tags") or [])]),
             )
-            for term in g.get("terms") or []:
+            for term in [*(g.get("terms") or []), *_pair_terms(gid, g.get("pairs"))]:
                 term = str(term)
                 if term.startswith("~"):
                     term = term[1:]
@@ -179,6 +179,12 @@ class _Lexicon:
         for f, b in infl.items():
             lemma.setdefault(f, lemma.get(b, b))
         self.lemma = lemma
+        # base forms of the verbs of every group's ``pairs`` ("found" -> "find") and the ACLED
+        # sub-event types they code: events.py tells a weapon found or seized from one used
+        paired = [g for g in (pats.get("groups") or {}).values() if g.get("pairs")]
+        self.pair_verbs = frozenset(lemma.get(w, w) for g in paired for v in g["pairs"]["verbs"]
+                                    for w in _split_term(str(v)))
+        self.pair_subtypes = frozenset(self.code_info[g["case"]][1] for g in paired if g.get("case"))
 
         # phrase index: first item -> [(rest items, term index)]
         term_groups: dict[tuple, set[str]] = {}
@@ -223,6 +229,18 @@ class _Lexicon:
                 scale=tuple((k, float(v)) for k, v in (r.get("scale") or {}).items()),
             ))
         self.priority = {c: i for i, c in enumerate(PRIORITY)}
+
+
+def _pair_terms(gid: str, pairs: Any) -> list[str]:
+    """The gapped terms of a group's ``pairs`` (see event_patterns.yaml): each verb before each
+    noun ("seized * firearm") and, for the passive, each noun before each verb ("explosive
+    device * found")."""
+    if not pairs:
+        return []
+    if not isinstance(pairs, dict) or not pairs.get("verbs") or not pairs.get("nouns"):
+        raise ValueError(f"event_patterns.yaml: group {gid}: pairs needs verbs and nouns")
+    verbs, nouns = [str(v) for v in pairs["verbs"]], [str(n) for n in pairs["nouns"]]
+    return [f"{v} * {n}" for v in verbs for n in nouns] + [f"{n} * {v}" for n in nouns for v in verbs]
 
 
 def _split_term(term: str) -> list[str]:
