@@ -143,6 +143,7 @@ def test_weapon_use_or_talk_is_no_seizure(body):
 @pytest.mark.parametrize("body,plover,actor1,actor2", [
     ("On Monday, Iraq accused Israel of violating its airspace.", "ACCUSE", "Iraq", "Israel"),
     ("Jordan urged the UN Security Council to act on Monday.", "REQUEST", "Jordan", "UN Security Council"),
+    ("On Monday, Iraq demanded that Turkey withdraw its troops from the north.", "REQUEST", "Iraq", "Turkey"),
     ("On Monday, Iraq rejected the Israeli letter to the United Nations.", "REJECT", "Iraq", "Israel"),
 ])
 def test_verbal_events(body, plover, actor1, actor2):

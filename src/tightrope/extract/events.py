@@ -44,6 +44,7 @@ _DIGIT = re.compile(r"\d")
 _MODAL = re.compile(r"\b(?:would|could|might|may|if|unless|plans?|contingency|scenario)\b")
 _BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
 _THAT = re.compile(r"^\s*that\b")
+_THAT_NEXT = re.compile(r"[ \t]+that\b")  # a "that" clause right after the trigger
 _CLASH_CUE = re.compile(r"\bclash|\bfight(?:s|ing)?\b|\bfought\b|\bbattl|gunfight|firefight|exchange(?:d)? (?:of )?fire|"
                         r"skirmish|ambush|\bengag(?:ed|ement)|\bcombat\b", re.I)
 _PROTEST_CUE = re.compile(r"protest|demonstrat|rall(?:y|ies)|march|crowd|riot|sit-in|tear gas|dispers", re.I)
@@ -157,6 +158,8 @@ def _link(f: SentenceFacts, t: TriggerMatch, clause_start: int, attr: A.Attribut
     # arguments after the trigger start right after its first word.
     words = t.text.split()
     head_end = t.start + len(words[0]) if words else t.end
+    if t.plover_type == "REQUEST" and (that := _THAT_NEXT.match(doc_text, t.end)) is not None:
+        head_end = that.end()  # "demanded that Hamas renounce ...": whom the demand is put to
     after = [m for m in cands if m.start >= head_end and not f.governed(m) and f.same_clause(head_end, m.start)]
     # Passive agent: "... attacked by X", "launches by X".
     actor1 = next((m for m in after if _BY_AGENT.search(doc_text[max(t.end, m.start - 25):m.start])), None) \
