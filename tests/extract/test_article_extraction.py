@@ -139,6 +139,37 @@ def test_weapon_use_or_talk_is_no_seizure(body):
     assert all(e.sub_event_type != "Disrupted weapons use" for e in run(body).events)
 
 
+# --- civilians are the side hit; a closing "X said" is the source ----------------------------
+@pytest.mark.parametrize("body,actor1,actor2", [
+    ("At least six people were killed and dozens wounded after security forces opened fire on protesters in Basra "
+     "on Friday.",
+     "Police Forces", "Civilians"),
+    ("Two civilians were wounded in a mortar attack on a market in Tal Afar on Sunday.", None, "Civilians"),
+    ("A woman was raped at a checkpoint near Kirkuk on Sunday.", None, "Civilians"),
+    ("A teenager was shot dead at a protest in Nasiriyah on Monday.", None, "Civilians"),
+])
+def test_civilians_are_never_the_attacker(body, actor1, actor2):
+    ev = one_event(body, plover_type="ASSAULT")
+    assert (ev.actor1, ev.actor2) == (actor1, actor2)
+
+
+@pytest.mark.parametrize("body,source", [
+    ("Two civilians were killed in separate attacks in Kirkuk, police said on Saturday.", "Police Forces"),
+    ("A drone struck the base's living quarters early on Monday, US officials said.", "US officials"),
+    ("Rockets hit the Baghdad embassy compound on Sunday, the Iraqi military said in a statement.", "Iraqi Army"),
+])
+def test_closing_reporting_clause_attributes_the_event(body, source):
+    ev = one_event(body, plover_type="ASSAULT")
+    assert ev.attributed_to == (source,) or list(ev.attributed_to) == [source], ev.to_row()
+    assert source not in (ev.actor1, ev.actor2)
+
+
+def test_reporting_clause_further_in_is_not_the_source():
+    ev = one_event("Militants attacked a checkpoint in Kirkuk on Sunday, saying in a long statement posted online "
+                   "that the raid avenged the killing of their commander.", plover_type="ASSAULT")
+    assert not ev.attributed_to
+
+
 # --- verbal and diplomatic events ------------------------------------------------------------
 @pytest.mark.parametrize("body,plover,actor1,actor2", [
     ("On Monday, Iraq accused Israel of violating its airspace.", "ACCUSE", "Iraq", "Israel"),

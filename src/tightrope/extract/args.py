@@ -203,9 +203,12 @@ def attribution(ctx: DocContext, s: Sentence, trigger_start: int) -> Attribution
             names.append(name)
         elif name:
             names.append(name)
-    for vpos, vend, source, name in verbs:
-        if vpos >= trigger_start or (vpos <= trigger_start < vend):
-            continue  # only reporting verbs before the trigger attribute it
+    closing = closing_comma(ctx, s)
+    last = len(verbs) - 1
+    for i, (vpos, vend, source, name) in enumerate(verbs):
+        if vpos <= trigger_start < vend or (vpos >= trigger_start and not (
+                i == last and closing is not None and trigger_start < closing)):
+            continue  # reporting verbs before the trigger attribute it, or one closing the sentence
         if source is not None:
             sources.append(source)
             names.append(name)
@@ -214,6 +217,29 @@ def attribution(ctx: DocContext, s: Sentence, trigger_start: int) -> Attribution
     seen: set[str] = set()
     uniq = tuple(n for n in names if not (n.lower() in seen or seen.add(n.lower())))
     return Attribution(tuple(sources), uniq)
+
+
+# A closing reporting clause: its source phrase within _CLOSING_SOURCE characters after the
+# comma ("the Iraqi military's spokesman"), and at most _CLOSING_TAIL after its verb ("in a
+# statement on Monday.").  Longer tails are clauses of their own (", saying that ...").
+_CLOSING_SOURCE = 50
+_CLOSING_TAIL = 40
+
+
+@per_sentence
+def closing_comma(ctx: DocContext, s: Sentence) -> int | None:
+    """The comma before a reporting clause that closes the sentence ("..., police said on
+    Saturday."), which attributes everything before it; None when the sentence has none.  (A
+    verb further in, "..., saying it had warned ...", reports something else.)"""
+    verbs = _attribution_cues(ctx, s)[1]
+    if not verbs:
+        return None
+    vpos, vend, source, _ = verbs[-1]
+    head = (source.start if source is not None else vpos) - s.start
+    comma = s.text.rfind(",", 0, head)
+    if comma < 0 or head - comma >= _CLOSING_SOURCE or len(s.text) - (vend - s.start) > _CLOSING_TAIL:
+        return None
+    return s.start + comma
 
 
 _NP_END = re.compile(r"[,;.()]|$")

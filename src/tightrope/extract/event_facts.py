@@ -45,6 +45,7 @@ _LEADING_ING = re.compile(r"\W*(?:\w+ly\s+)?\w+ing\b")
 _JOINED = re.compile(r"\s*(?:,|and|,\s*and|or)\s*")
 _LOC_PREPS = {"in", "at", "inside", "across", "near", "within", "into", "throughout", "over"}
 _NO_SOURCES = A.Attribution((), ())
+_OWNER_PRONOUN = re.compile(r"\b(?:its|their)\s+(?:own\s+)?", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -70,6 +71,7 @@ def lexicon() -> SimpleNamespace:
         claims=tuple(cue_index(v) for v in raw["claim_status"].values()),  # in cues.claim's order
         claim_tries=claim_tries(cues),
         negation_rx=as_trie(cues.negation), irrealis_rx=as_trie(cues.irrealis),
+        victim_only=frozenset(raw.get("victim_only_actors") or ()),
     )
 
 
@@ -294,15 +296,33 @@ class SentenceFacts:
         return [self.s.start + e for _, e in A.speech_spans(self.s)]
 
     def attribution(self, start: int) -> A.Attribution:
-        # Only the reporting verbs ending by the trigger count (args.attribution), so triggers
-        # with as many of them before them share one answer.
-        key = bisect_right(self.speech_ends, start)
-        if key == 0 and not self.may(lexicon().sources):
-            return _NO_SOURCES  # no reporting verb before it, no "according to"
+        # Only the reporting verbs ending by the trigger count (args.attribution), and a closing
+        # one (", police said.") for triggers before its comma: triggers alike in both share one answer.
+        before = bisect_right(self.speech_ends, start)
+        closing = self.closing_comma
+        key = (before, closing is not None and start < closing)
+        if key == (0, False) and not self.may(lexicon().sources):
+            return _NO_SOURCES  # no reporting verb before it or closing, no "according to"
         got = self.attr_of.get(key)
         if got is None:
             got = self.attr_of[key] = A.attribution(self.ctx, self.s, start)
         return got
+
+    @_lazy
+    def owned_victims(self) -> bool:
+        """Victims owned by a pronoun ("two of its soldiers were killed"), whose owner the sentence
+        may name only as its source."""
+        victims, text = lexicon().cues.victims, self.text
+        for m in _OWNER_PRONOUN.finditer(text):
+            noun = victims.match(text, m.end())
+            if noun and (_HARMED_AFTER.match(text[noun.end():noun.end() + 60])
+                         or _HARMING_BEFORE.search(text[max(0, m.start() - 60):m.start()])):
+                return True  # (harmed: "its fighters had launched drones" owns no victims)
+        return False
+
+    @_lazy
+    def closing_comma(self) -> int | None:
+        return A.closing_comma(self.ctx, self.s) if self.speech_ends else None
 
     def weapon(self, near: int) -> str | None:
         """args.find_weapon: the phrase of the weapon mention nearest `near` (the first on a tie)."""

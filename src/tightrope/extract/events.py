@@ -44,6 +44,7 @@ _DIGIT = re.compile(r"\d")
 _MODAL = re.compile(r"\b(?:would|could|might|may|if|unless|plans?|contingency|scenario)\b")
 _BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
 _THAT = re.compile(r"^\s*that\b")
+_ARMED_TYPES = frozenset({"armed_group", "state_force"})  # actors.yaml types that may attack
 _THAT_NEXT = re.compile(r"[ \t]+that\b")  # a "that" clause right after the trigger
 _CLASH_CUE = re.compile(r"\bclash|\bfight(?:s|ing)?\b|\bfought\b|\bbattl|gunfight|firefight|exchange(?:d)? (?:of )?fire|"
                         r"skirmish|ambush|\bengag(?:ed|ement)|\bcombat\b", re.I)
@@ -137,6 +138,15 @@ def _found_after(text: str, end: int, past_irregular: frozenset[str]) -> bool:
     return False
 
 
+def _victims_hit(victims: Mention, other: Mention | None) -> tuple[Mention | None, Mention]:
+    """(actor1, actor2) when the first actor found is a victim-only one ("six people were killed
+    after security forces opened fire"): the victims are the side hit, and the other side the
+    attacker when it is an armed one."""
+    armed = other is not None and other.name not in lexicon().victim_only and (
+        other.actor_type in _ARMED_TYPES or other.kind == "generic")
+    return (other if armed else None), victims
+
+
 def _same(a: Mention | None, b: Mention | None) -> bool:
     if a is None or b is None:
         return False
@@ -169,6 +179,9 @@ def _link(f: SentenceFacts, t: TriggerMatch, clause_start: int, attr: A.Attribut
     # Victims belong to this trigger only when close by and not inside another clause.
     victim_owner = next((m for m in before + after if abs(m.start - t.start) < 70 and f.before_victims(m)
                          and f.same_clause(min(m.end, t.end), max(m.start, t.start))), None)
+    if victim_owner is None and violent and attr.sources and f.owned_victims:
+        # "Two of its soldiers were killed ..., Israel said": the source owns the victims.
+        victim_owner = next((m for m in attr.sources if m.actor_type in ORG_TYPES), None)
     interceptor = f.interceptor if violent else None
     if f.ends_with(t.start - s.start, _PASSIVE_BACK, _PASSIVE):
         # "Three soldiers were killed": the subject suffered the act; only "by X" names the actor.
@@ -321,6 +334,8 @@ def _build(f: SentenceFacts, t: TriggerMatch, clause_start: int, coding=None) ->
     # The attribution matters to _link only as sources to exclude (never for verbal triggers).
     attr = f.attribution(t.start) if t.family != "verbal" else None
     actor1, actor2 = _link(f, t, clause_start, attr)
+    if violent and actor1 is not None and actor1.kind == "generic" and actor1.name in lexicon().victim_only:
+        actor1, actor2 = _victims_hit(actor1, actor2)
     a1, a1_id, assoc1 = f.actor_fields(actor1)
     a2, a2_id, assoc2 = f.actor_fields(actor2)
     # An event worth coding names who acted or was hit; a violent one may instead give place,
