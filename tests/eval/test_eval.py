@@ -31,11 +31,12 @@ FLOORS = {
     ("plover_gsr", "all", None, "source_accuracy"): 0.85,
     ("plover_gsr", "all", None, "target_accuracy"): 0.68,
     # End-to-end article extractor (first event of each text); may only rise.
-    # (Raised when weapons found or seized became events: 0.852, 0.711, 0.688 measured.)
-    ("article_case2021", "all", None, "with_event"): 0.84,
-    ("article_case2021", "all", None, "weighted_f1"): 0.70,
-    ("article_case2021", "heldout_even", None, "weighted_f1"): 0.68,
-    ("article_plover_gsr", "all", None, "with_event"): 0.58,
+    # (Raised in session 5, weapons seized, bases set up, transparent cues, participles:
+    # 0.865, 0.725, 0.695 measured.)
+    ("article_case2021", "all", None, "with_event"): 0.85,
+    ("article_case2021", "all", None, "weighted_f1"): 0.71,
+    ("article_case2021", "heldout_even", None, "weighted_f1"): 0.685,
+    ("article_plover_gsr", "all", None, "with_event"): 0.62,
     ("article_plover_gsr", "all", None, "event_accuracy"): 0.44,
 }
 

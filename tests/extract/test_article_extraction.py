@@ -139,6 +139,32 @@ def test_weapon_use_or_talk_is_no_seizure(body):
     assert all(e.sub_event_type != "Disrupted weapons use" for e in run(body).events)
 
 
+# --- bases set up -------------------------------------------------------------------------------
+@pytest.mark.parametrize("body,expected", [
+    ("Turkish troops have set up two new military bases near Zakho, local officials said on Monday.", True),
+    ("A new outpost was established near Sinjar by Turkish troops on Monday.", True),
+    ("Gunmen opened fire on a military base near Kirkuk on Monday.", False),
+    ("Aid agencies have built camps for the displaced near Mosul since March.", False),
+])
+def test_base_established(body, expected):
+    subs = [e.sub_event_type for e in run(body).events]
+    assert ("Headquarters or base established" in subs) is expected, subs
+
+
+@pytest.mark.parametrize("body,plover", [
+    ("Iraqi troops have withdrawn from the town of Rawa, officials said on Monday.", "RETREAT"),
+    ("Militants have taken control of two villages near Tal Afar, residents said on Sunday.", "ASSAULT"),
+    ("Two suicide bombers have blown themselves up near a checkpoint in Kirkuk, police said on Monday.", "ASSAULT"),
+])
+def test_irregular_participles_report_events(body, plover):
+    assert one_event(body, plover_type=plover)
+
+
+def test_gunmen_opening_fire_is_an_attack_by_them():
+    ev = one_event("Gunmen opened fire on a checkpoint near Kirkuk on Monday.", plover_type="ASSAULT")
+    assert ev.actor1 == "Unidentified Armed Group"
+
+
 # --- civilians are the side hit; a closing "X said" is the source ----------------------------
 @pytest.mark.parametrize("body,actor1,actor2", [
     ("At least six people were killed and dozens wounded after security forces opened fire on protesters in Basra "

@@ -133,6 +133,19 @@ def test_find_triggers_offsets_and_cue_refinement() -> None:
     assert killing.family == "violent"
 
 
+@pytest.mark.parametrize("text,trigger,code", [
+    ("Security forces opened fire on protesters in Basra.", "opened fire", "FORCE_AGAINST_PROTEST"),
+    ("Security forces killed protesters in Basra on Friday.", "killed", "FORCE_AGAINST_PROTEST"),
+    ("Two protesters were killed in Basra on Friday.", "killed", "FORCE_AGAINST_PROTEST"),
+    ("Gunmen opened fire on a checkpoint near Kirkuk on Monday.", "opened fire", "ARMED_CLASH"),
+])
+def test_cue_terms_do_not_hide_the_violent_trigger_inside(text: str, trigger: str, code: str) -> None:
+    """lethal_force terms ("opened fire on", "protesters were killed") are transparent: the trigger
+    inside them still counts, and the sentence is coded."""
+    assert trigger in [t.text for t in find_triggers(text)]
+    assert classify_snippet(text)[0] == code
+
+
 def test_find_triggers_verbal_and_protest_families() -> None:
     trig = find_triggers("The minister condemned the arrests of protesters.")
     fams = {t.text: t for t in trig}

@@ -109,10 +109,11 @@ def _eventive_verb(f: SentenceFacts, t: TriggerMatch, words: list[str]) -> bool:
         return True  # "Protesters poured into the streets": the crowd noun plus a past verb
     head = words[0] if words else ""
     text, rel = f.text, t.start - f.s.start
-    if t.sub_event_type in LEX.pair_subtypes and _found_after(text, t.end - f.s.start, lex.past_irregular):
-        # "an arms cache was discovered", "weapons seized on a boat": the weapon, then its finding
-        # or seizure.  (Only these: any passive after a weapon, "explosive-laden drones were
-        # launched", made the weapon an event of its own, coded by the whole sentence.)
+    verbs = LEX.pair_verbs.get(t.sub_event_type)
+    if verbs and _found_after(text, t.end - f.s.start, lex.past_irregular, verbs):
+        # "an arms cache was discovered", "weapons seized on a boat", "a base was set up": the
+        # thing, then what was done to it.  (Only these: any passive after a weapon, "explosive-
+        # laden drones were launched", made the weapon an event of its own, coded by the sentence.)
         return True
     if head.endswith("ed") or head in lex.past_irregular:
         prev = f.last_word(rel, LAST_ALPHA)
@@ -128,12 +129,12 @@ def _eventive_verb(f: SentenceFacts, t: TriggerMatch, words: list[str]) -> bool:
     return False
 
 
-def _found_after(text: str, end: int, past_irregular: frozenset[str]) -> bool:
-    """A past form of a finding or seizing verb (the ``pairs`` verbs of event_patterns.yaml) in the
+def _found_after(text: str, end: int, past_irregular: frozenset[str], verbs: frozenset[str]) -> bool:
+    """A past form of one of ``verbs`` (a group's ``pairs`` verbs in event_patterns.yaml) in the
     few words after the trigger, as its ``noun * verb`` term allows: "explosives were found",
     "firearms troops seized", "ammunition has been discovered"."""
     for w in _WORDS_AFTER.match(text, end).group(1).lower().split():
-        if (w.endswith("ed") or w in past_irregular) and LEX.lemma.get(w, w) in LEX.pair_verbs:
+        if (w.endswith("ed") or w in past_irregular) and LEX.lemma.get(w, w) in verbs:
             return True
     return False
 

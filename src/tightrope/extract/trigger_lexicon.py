@@ -71,6 +71,7 @@ class _Group:
     actor_role: bool
     names_ok: bool
     tags: frozenset[str]
+    transparent: bool = False
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ class _Lexicon:
                 gid=gid, case=case, votes=votes, weight=float(g.get("weight", 1.0)), trigger=trigger,
                 plover=pl, mode=g.get("mode"), refine=g.get("refine"), pos=g.get("pos", "verb"),
                 actor_role=bool(g.get("actor_role", False)),
-                names_ok=bool(g.get("names_ok", False)),
+                names_ok=bool(g.get("names_ok", False)), transparent=bool(g.get("transparent", False)),
                 tags=frozenset([gid, *(g.get("tags") or [])]),
             )
             for term in [*(g.get("terms") or []), *_pair_terms(gid, g.get("pairs"))]:
@@ -179,12 +180,14 @@ class _Lexicon:
         for f, b in infl.items():
             lemma.setdefault(f, lemma.get(b, b))
         self.lemma = lemma
-        # base forms of the verbs of every group's ``pairs`` ("found" -> "find") and the ACLED
-        # sub-event types they code: events.py tells a weapon found or seized from one used
-        paired = [g for g in (pats.get("groups") or {}).values() if g.get("pairs")]
-        self.pair_verbs = frozenset(lemma.get(w, w) for g in paired for v in g["pairs"]["verbs"]
-                                    for w in _split_term(str(v)))
-        self.pair_subtypes = frozenset(self.code_info[g["case"]][1] for g in paired if g.get("case"))
+        # ACLED sub-event type -> base forms of the verbs of its groups' ``pairs`` ("found" ->
+        # "find"): events.py tells a weapon found or seized from one used
+        self.pair_verbs: dict[str, frozenset[str]] = {}
+        for g in (pats.get("groups") or {}).values():
+            if g.get("pairs") and g.get("case"):
+                sub = self.code_info[g["case"]][1]
+                self.pair_verbs[sub] = self.pair_verbs.get(sub, frozenset()) | frozenset(
+                    lemma.get(w, w) for v in g["pairs"]["verbs"] for w in _split_term(str(v)))
 
         # phrase index: first item -> [(rest items, term index)]
         term_groups: dict[tuple, set[str]] = {}
@@ -269,6 +272,9 @@ TERM_TRIGGER: list[tuple[_Group, ...]] = [
 ]
 TERM_VERB: list[bool] = [any(g.pos == "verb" for g in gs) for gs in TERM_TRIGGER]
 TRIGGER_TIDS = frozenset(tid for tid, gs in enumerate(TERM_TRIGGER) if gs)
+# cue-only terms whose groups are all ``transparent``: the trigger terms inside them still count
+TRANSPARENT_TIDS = frozenset(tid for tid, gids in enumerate(TERM_GIDS)
+                             if not TERM_TRIGGER[tid] and all(LEX.groups[g].transparent for g in gids))
 GROUP_VOTES: dict[str, tuple[tuple[str, float], ...]] = {g: grp.votes for g, grp in LEX.groups.items()}
 
 # Pattern items as (column, value): column 0 compares token lemma keys, 1 surfaces.

@@ -19,6 +19,7 @@ from tightrope.extract.trigger_lexicon import (
     INDEX_SURF,
     LEX,
     TERM_NAMES_OK,
+    TRANSPARENT_TIDS,
     TRIGGER_TIDS,
 )
 
@@ -304,7 +305,12 @@ def find_terms(toks: Toks, names: Names | list[bool] | None = None) -> list[tupl
         return found
     found.sort()
     # one-word matches only: none is inside a longer one
-    return _outermost(found) if longer else found
+    if not longer:
+        return found
+    kept = _outermost(found)
+    if TRANSPARENT_TIDS.isdisjoint(tid for _, _, tid in kept):
+        return kept
+    return _with_transparent(found, kept)
 
 
 def _outermost(found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
@@ -325,6 +331,19 @@ def _outermost(found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
             continue
         kept.append(m)
     return kept
+
+
+def _with_transparent(found: list[tuple[int, int, int]], kept: list[tuple[int, int, int]]
+                      ) -> list[tuple[int, int, int]]:
+    """``kept`` plus the trigger terms inside a transparent cue term and no other ("security forces
+    opened fire on", "protesters were killed": the cue tells how, the trigger stays)."""
+    clear = [(s, e) for s, e, tid in kept if tid in TRANSPARENT_TIDS]
+    opaque = [(s, e) for s, e, tid in kept if tid not in TRANSPARENT_TIDS]
+    held = set(kept)
+    inner = [m for m in found if m not in held and m[2] in TRIGGER_TIDS
+             and any(s <= m[0] and m[1] <= e for s, e in clear)
+             and not any(s <= m[0] and m[1] <= e for s, e in opaque)]
+    return sorted(kept + _outermost(inner)) if inner else kept
 
 
 def sentence_ids(text: str, toks: Toks) -> list[int]:
