@@ -160,6 +160,20 @@ def test_irregular_participles_report_events(body, plover):
     assert one_event(body, plover_type=plover)
 
 
+def test_a_violent_act_committed_is_an_event_not_a_commitment():
+    x = run("Rights groups said on Monday that the militia committed widespread rape against women in Sinjar "
+            "last year.")
+    assert [e.sub_event_type for e in x.events if e.plover_type == "ASSAULT"] == ["Sexual violence"]
+    assert all(e.plover_type != "AGREE" for e in x.events)
+    assert all(e.plover_type != "AGREE" for e in run("Investigators said on Monday that the militia had "
+                                                     "committed crimes against civilians in Sinjar.").events)
+
+
+def test_a_generic_crowd_protesting_is_protesters():
+    ev = one_event("Thousands of people held a protest in Basra on Friday against power cuts.", plover_type="PROTEST")
+    assert ev.actor1 == "Protesters"
+
+
 def test_gunmen_opening_fire_is_an_attack_by_them():
     ev = one_event("Gunmen opened fire on a checkpoint near Kirkuk on Monday.", plover_type="ASSAULT")
     assert ev.actor1 == "Unidentified Armed Group"

@@ -16,6 +16,7 @@ Speed: what depends on the sentence alone is answered once per sentence (event_f
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import hashlib
 import re
@@ -100,6 +101,9 @@ def is_eventive(f: SentenceFacts, t: TriggerMatch, whole: bool) -> bool:
                 text, lo)) and _AGGREGATE_WORDS.isdisjoint(f.words) and not _DIGIT.search(text, lo, rel):
             return True
         return not _AGGREGATE.search(text[lo:rel])
+    if t.plover_type == "ASSAULT" and lexicon().perpetrated.search(f.text, max(0, t.start - f.s.start - 40),
+                                                                   t.start - f.s.start):
+        return True  # "security forces committed widespread rape"
     return _eventive_verb(f, t, words)
 
 
@@ -335,8 +339,11 @@ def _build(f: SentenceFacts, t: TriggerMatch, clause_start: int, coding=None) ->
     # The attribution matters to _link only as sources to exclude (never for verbal triggers).
     attr = f.attribution(t.start) if t.family != "verbal" else None
     actor1, actor2 = _link(f, t, clause_start, attr)
-    if violent and actor1 is not None and actor1.kind == "generic" and actor1.name in lexicon().victim_only:
-        actor1, actor2 = _victims_hit(actor1, actor2)
+    if actor1 is not None and actor1.kind == "generic":
+        if violent and actor1.name in lexicon().victim_only:
+            actor1, actor2 = _victims_hit(actor1, actor2)
+        elif t.plover_type == "PROTEST" and actor1.name in lexicon().protest_crowd:
+            actor1 = dataclasses.replace(actor1, name=lexicon().protest_crowd[actor1.name])
     a1, a1_id, assoc1 = f.actor_fields(actor1)
     a2, a2_id, assoc2 = f.actor_fields(actor2)
     # An event worth coding names who acted or was hit; a violent one may instead give place,
