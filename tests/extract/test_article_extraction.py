@@ -169,6 +169,24 @@ def test_a_violent_act_committed_is_an_event_not_a_commitment():
                                                      "committed crimes against civilians in Sinjar.").events)
 
 
+@pytest.mark.parametrize("body,assault", [
+    ("On Monday Israel urged the Security Council to make Baghdad halt these attacks on its territory.", False),
+    ("Iraq condemned the use of its land for such attacks on Monday.", False),
+    ("The minister said on Monday that any attacks on the embassy would be answered.", False),
+    ("On Friday the Islamic Resistance in Iraq claimed further drone attacks on the Golan Heights.", True),
+])
+def test_attacks_referred_back_or_ahead_are_no_new_event(body, assault):
+    assert any(e.plover_type == "ASSAULT" for e in run(body).events) is assault
+
+
+@pytest.mark.parametrize("body", [
+    "On Monday the Jordanian foreign minister spoke about the escalating violence in southern Lebanon.",
+    "Rescue teams carried debris from the crashed airliner to the port on Tuesday.",
+])
+def test_violence_in_general_is_no_riot(body):
+    assert all(e.plover_type != "PROTEST" for e in run(body).events)
+
+
 def test_a_generic_crowd_protesting_is_protesters():
     ev = one_event("Thousands of people held a protest in Basra on Friday against power cuts.", plover_type="PROTEST")
     assert ev.actor1 == "Protesters"

@@ -73,6 +73,9 @@ def lexicon() -> SimpleNamespace:
         negation_rx=as_trie(cues.negation), irrealis_rx=as_trie(cues.irrealis),
         victim_only=frozenset(raw.get("victim_only_actors") or ()),
         protest_crowd=dict(raw.get("protest_crowd") or {}),
+        # "these attacks", "any future drone attacks": a determiner and up to two words before the trigger
+        nonspecific=re.compile(r"\b(?:" + "|".join(map(re.escape, raw["nonspecific_determiners"]))
+                               + r")\s+(?:[\w-]+\s+){0,2}$", re.I),
         # "committed widespread rape": a perpetration verb and up to two words before the trigger
         perpetrated=re.compile(r"\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in raw["perpetration_verbs"])
                                + r")\s+(?:[\w-]+\s+){0,2}$", re.I),

@@ -96,6 +96,8 @@ def is_eventive(f: SentenceFacts, t: TriggerMatch, whole: bool) -> bool:
         # "65 drone attacks", "hundreds of attacks": a tally (see stats), not one event.
         text, rel = f.text, t.start - f.s.start
         lo = max(0, rel - 40)
+        if lexicon().nonspecific.search(text, lo, rel):
+            return False  # "halts these attacks", "any future attacks": no new event
         # A tally needs a digit or a number word there (when no word is cut at either end).
         if whole and f.words is not None and not (lo and WORDCHAR.match(text, lo - 1) and WORDCHAR.match(
                 text, lo)) and _AGGREGATE_WORDS.isdisjoint(f.words) and not _DIGIT.search(text, lo, rel):
