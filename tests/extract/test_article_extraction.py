@@ -173,7 +173,10 @@ def test_a_violent_act_committed_is_an_event_not_a_commitment():
     ("On Monday Israel urged the Security Council to make Baghdad halt these attacks on its territory.", False),
     ("Iraq condemned the use of its land for such attacks on Monday.", False),
     ("The minister said on Monday that any attacks on the embassy would be answered.", False),
+    ("Faction leaders said on Monday that the attacks on Israel will continue.", False),
+    ("Officials warned on Monday that the attacks could drag Iraq into a regional war.", False),
     ("On Friday the Islamic Resistance in Iraq claimed further drone attacks on the Golan Heights.", True),
+    ("On Monday the attack, which could have killed dozens, hit the base in Erbil.", True),
 ])
 def test_attacks_referred_back_or_ahead_are_no_new_event(body, assault):
     assert any(e.plover_type == "ASSAULT" for e in run(body).events) is assault

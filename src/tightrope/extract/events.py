@@ -46,6 +46,10 @@ _MODAL = re.compile(r"\b(?:would|could|might|may|if|unless|plans?|contingency|sc
 _BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
 _THAT = re.compile(r"^\s*that\b")
 _ARMED_TYPES = frozenset({"armed_group", "state_force"})  # actors.yaml types that may attack
+# Up to three words after an event noun (no comma between), then a modal: its own verb ("attacks
+# on Israel will continue", "strikes could follow") reports no event that happened.
+_MODAL_AFTER = re.compile(r"((?:[ \t]+[\w'-]+){0,3}?)[ \t]+(?:will|would|could|might|may|shall)\b", re.I)
+_RELATIVE_WORDS = frozenset({"that", "which", "who", "whose", "where", "when"})
 _THAT_NEXT = re.compile(r"[ \t]+that\b")  # a "that" clause right after the trigger
 _CLASH_CUE = re.compile(r"\bclash|\bfight(?:s|ing)?\b|\bfought\b|\bbattl|gunfight|firefight|exchange(?:d)? (?:of )?fire|"
                         r"skirmish|ambush|\bengag(?:ed|ement)|\bcombat\b", re.I)
@@ -98,6 +102,9 @@ def is_eventive(f: SentenceFacts, t: TriggerMatch, whole: bool) -> bool:
         lo = max(0, rel - 40)
         if lexicon().nonspecific.search(text, lo, rel):
             return False  # "halts these attacks", "any future attacks": no new event
+        modal = _MODAL_AFTER.match(text, t.end - f.s.start)
+        if modal is not None and not _RELATIVE_WORDS.intersection(modal.group(1).lower().split()):
+            return False  # "the attacks on Israel will surely continue": the noun's own verb is not past
         # A tally needs a digit or a number word there (when no word is cut at either end).
         if whole and f.words is not None and not (lo and WORDCHAR.match(text, lo - 1) and WORDCHAR.match(
                 text, lo)) and _AGGREGATE_WORDS.isdisjoint(f.words) and not _DIGIT.search(text, lo, rel):
