@@ -26,7 +26,7 @@ from tightrope.models import DateValue
 _CLAUSE_BREAK = re.compile(r"[;:]|\b(?:while|but|whereas|which|when|after|because|although)\b", re.I)
 _CLAUSE_WORDS = frozenset({"while", "but", "whereas", "which", "when", "after", "because", "although"})
 RELATIVE = re.compile(r"\b(?:that|which|who|whose|where|when)\b", re.I)
-_RELATIVE_WORDS = frozenset({"that", "which", "who", "whose", "where", "when"})
+RELATIVE_WORDS = frozenset({"that", "which", "who", "whose", "where", "when"})
 _TOKEN = re.compile(r"\w+")
 # ASCII text (as bytes): every non-word character -> a space, so split() gives _TOKEN's runs
 # (in C; a bytes table is twice as fast as str.translate's dict).
@@ -213,7 +213,7 @@ class SentenceFacts:
 
     @_lazy
     def relatives(self) -> tuple[list[int], list[int]]:
-        spans = self.word_spans(_RELATIVE_WORDS, RELATIVE)
+        spans = self.word_spans(RELATIVE_WORDS, RELATIVE)
         return [self.s.start + a for a, _ in spans], [self.s.start + b for _, b in spans]
 
     def same_clause(self, a: int, b: int) -> bool:

@@ -25,7 +25,8 @@ from tightrope.extract import args as A
 from tightrope.extract.classify import TriggerMatch, acled_names, classify_snippet, find_triggers
 from tightrope.extract.context import DocContext, Mention, Sentence
 from tightrope.extract.discourse import ORG_TYPES
-from tightrope.extract.event_facts import LAST_ALPHA, RELATIVE, WORDCHAR, SentenceFacts, lexicon
+from tightrope.extract.event_facts import (LAST_ALPHA, RELATIVE, RELATIVE_WORDS, WORDCHAR, SentenceFacts,
+                                          lexicon)
 from tightrope.extract.events_cues import cue_in, cue_index
 from tightrope.extract.trigger_lexicon import LEX
 from tightrope.models import DateValue, Event, Provenance, build
@@ -49,7 +50,6 @@ _ARMED_TYPES = frozenset({"armed_group", "state_force"})  # actors.yaml types th
 # Up to three words after an event noun (no comma between), then a modal: its own verb ("attacks
 # on Israel will continue", "strikes could follow") reports no event that happened.
 _MODAL_AFTER = re.compile(r"((?:[ \t]+[\w'-]+){0,3}?)[ \t]+(?:will|would|could|might|may|shall)\b", re.I)
-_RELATIVE_WORDS = frozenset({"that", "which", "who", "whose", "where", "when"})
 _THAT_NEXT = re.compile(r"[ \t]+that\b")  # a "that" clause right after the trigger
 _CLASH_CUE = re.compile(r"\bclash|\bfight(?:s|ing)?\b|\bfought\b|\bbattl|gunfight|firefight|exchange(?:d)? (?:of )?fire|"
                         r"skirmish|ambush|\bengag(?:ed|ement)|\bcombat\b", re.I)
@@ -103,7 +103,7 @@ def is_eventive(f: SentenceFacts, t: TriggerMatch, whole: bool) -> bool:
         if lexicon().nonspecific.search(text, lo, rel):
             return False  # "halts these attacks", "any future attacks": no new event
         modal = _MODAL_AFTER.match(text, t.end - f.s.start)
-        if modal is not None and not _RELATIVE_WORDS.intersection(modal.group(1).lower().split()):
+        if modal is not None and not RELATIVE_WORDS.intersection(modal.group(1).lower().split()):
             return False  # "the attacks on Israel will surely continue": the noun's own verb is not past
         # A tally needs a digit or a number word there (when no word is cut at either end).
         if whole and f.words is not None and not (lo and WORDCHAR.match(text, lo - 1) and WORDCHAR.match(
@@ -123,12 +123,12 @@ def _eventive_verb(f: SentenceFacts, t: TriggerMatch, words: list[str]) -> bool:
     head = words[0] if words else ""
     text, rel = f.text, t.start - f.s.start
     verbs = LEX.pair_verbs.get(t.sub_event_type)
-    if verbs and _found_after(text, t.end - f.s.start, lex.past_irregular, verbs):
+    if verbs and _found_after(text, t.end - f.s.start, verbs):
         # "an arms cache was discovered", "weapons seized on a boat", "a base was set up": the
         # thing, then what was done to it.  (Only these: any passive after a weapon, "explosive-
         # laden drones were launched", made the weapon an event of its own, coded by the sentence.)
         return True
-    if head.endswith("ed") or head in lex.past_irregular:
+    if _past(head):
         prev = f.last_word(rel, LAST_ALPHA)
         # "the number of wounded", "the injured": a participle used as a noun is no event.
         return not (prev and prev[1].lower() in ("the", "of"))
@@ -142,12 +142,17 @@ def _eventive_verb(f: SentenceFacts, t: TriggerMatch, words: list[str]) -> bool:
     return False
 
 
-def _found_after(text: str, end: int, past_irregular: frozenset[str], verbs: frozenset[str]) -> bool:
+def _past(word: str) -> bool:
+    """A past form: regular -ed or one of cues.yaml's past_irregular (lower-case word)."""
+    return word.endswith("ed") or word in lexicon().past_irregular
+
+
+def _found_after(text: str, end: int, verbs: frozenset[str]) -> bool:
     """A past form of one of ``verbs`` (a group's ``pairs`` verbs in event_patterns.yaml) in the
     few words after the trigger, as its ``noun * verb`` term allows: "explosives were found",
     "firearms troops seized", "ammunition has been discovered"."""
     for w in _WORDS_AFTER.match(text, end).group(1).lower().split():
-        if (w.endswith("ed") or w in past_irregular) and LEX.lemma.get(w, w) in verbs:
+        if _past(w) and LEX.lemma.get(w, w) in verbs:
             return True
     return False
 
@@ -270,7 +275,7 @@ def _head(t: TriggerMatch) -> TriggerMatch:
         return t  # one word: nothing to narrow
     for m in _WORD_TOKEN.finditer(t.text):
         w = m.group(0).lower()
-        if w in lex.event_nouns or w.endswith("ed") or w in lex.past_irregular:
+        if w in lex.event_nouns or _past(w):
             if m.start() == 0 and m.end() == len(t.text):
                 return t
             return _trigger(t, start=t.start + m.start(), end=t.start + m.end(), text=m.group(0))
